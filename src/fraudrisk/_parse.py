@@ -1,0 +1,179 @@
+"""Parsers that turn one raw field value into its canonical form.
+
+Each parser takes a value that is not missing and returns the canonical value, or raises
+:class:`ParseError` with a phrase saying what was expected. The schema adds the record index
+and field name to that phrase.
+"""
+
+import json
+import math
+import re
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
+
+MAX_TEXT = 4096
+MAX_URL = 2048
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f"}
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9\-_\u00a1-\uffff]{1,63}(?<!-)$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+EARLIEST = datetime(1970, 1, 1)
+LATEST = datetime(2200, 1, 1)
+
+
+class ParseError(Exception):
+    """Raised by a parser; its message is what the field must be."""
+
+
+def is_missing(value):
+    """Return True for the values that mean 'not observed'."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:
+        import pandas as pd
+
+        return value is pd.NA or value is pd.NaT
+    except ImportError:  # pragma: no cover - pandas is a core dependency
+        return False
+
+
+def _show(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_text(value, max_len=MAX_TEXT):
+    if not isinstance(value, str):
+        raise ParseError(f"a string, got {type(value).__name__} {_show(value)}")
+    value = value.strip()
+    if len(value) > max_len:
+        raise ParseError(f"a string of at most {max_len} characters, got {len(value)}")
+    return value
+
+
+def parse_url(value):
+    text = parse_text(value, MAX_URL)
+    candidate = text if "://" in text else "http://" + text
+    try:
+        parts = urlsplit(candidate)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        host = ""
+    labels = host.split(".")
+    if (
+        parts.scheme not in ("http", "https")
+        or len(labels) < 2
+        or len(host) > 253
+        or not all(_HOST_LABEL.match(label) for label in labels)
+    ):
+        raise ParseError(f"an http(s) URL or host name such as 'https://shop.example.be', got {_show(value)}")
+    return text
+
+
+def parse_datetime(value):
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ParseError(f"a date or ISO-8601 string, got {_show(value)}") from None
+    else:
+        raise ParseError(f"a date or ISO-8601 string, got {type(value).__name__} {_show(value)}")
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    if hasattr(parsed, "to_pydatetime"):
+        parsed = parsed.to_pydatetime()
+    if not EARLIEST <= parsed < LATEST:
+        raise ParseError(f"a date between {EARLIEST.year} and {LATEST.year}, got {_show(value)}")
+    return parsed
+
+
+def parse_bool(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ParseError(f"true or false, got {_show(value)}")
+
+
+def parse_number(value, low=-math.inf, high=math.inf):
+    if isinstance(value, bool):
+        raise ParseError(f"a number, got bool {_show(value)}")
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise ParseError(f"a number, got {_show(value)}") from None
+    elif isinstance(value, (int, float)) or hasattr(value, "__float__"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise ParseError(f"a number, got {_show(value)}") from None
+    else:
+        raise ParseError(f"a number, got {type(value).__name__} {_show(value)}")
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ParseError(f"a finite number between {low:g} and {high:g}, got {_show(value)}")
+    return number
+
+
+def parse_count(value, low=0):
+    number = parse_number(value, low, 1e15)
+    if number != int(number):
+        raise ParseError(f"a whole number >= {low}, got {_show(value)}")
+    return int(number)
+
+
+def parse_json_list(value):
+    """Accept a list/tuple, or JSON text of a list (the CSV form of list fields)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            raise ParseError("a list, or JSON text of a list, got text that is not JSON") from None
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
+        raise ParseError(f"a list, or JSON text of a list, got {type(value).__name__}")
+    return list(value)
+
+
+def parse_text_list(value, max_len=MAX_URL):
+    items = parse_json_list(value)
+    out = []
+    for position, item in enumerate(items):
+        if not isinstance(item, str):
+            raise ParseError(f"a list of strings, item {position} is {type(item).__name__} {_show(item)}")
+        out.append(item.strip()[:max_len])
+    return out
+
+
+def parse_currency(value):
+    text = parse_text(value, 8).upper()
+    if not _CURRENCY.match(text):
+        raise ParseError(f"a three-letter ISO 4217 currency code such as 'EUR', got {_show(value)}")
+    return text
+
+
+def parse_country(value):
+    text = parse_text(value, 8).upper()
+    if not _COUNTRY.match(text):
+        raise ParseError(f"a two-letter ISO 3166 country code such as 'BE', got {_show(value)}")
+    return text
+
+
+def parse_choice(value, choices, aliases=None):
+    text = parse_text(value, 64).lower().replace("-", "_").replace(" ", "_")
+    text = (aliases or {}).get(text, text)
+    if text not in choices:
+        raise ParseError(f"one of {sorted(choices)}, got {_show(value)}")
+    return text

@@ -1,0 +1,137 @@
+"""The numeric classifier: a tree ensemble plus Platt calibration fitted out of fold."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from fraudrisk.calibration import apply_platt, fit_platt
+
+ENSEMBLES = ("random_forest", "hist_gradient_boosting", "blend")
+
+
+def _base_estimators(kind, n_estimators, random_state):
+    forest = RandomForestClassifier(n_estimators=n_estimators, random_state=random_state, n_jobs=1)
+    boosting = HistGradientBoostingClassifier(
+        max_iter=n_estimators, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=10,
+        l2_regularization=1.0, early_stopping=False, random_state=random_state,
+    )
+    return {"random_forest": [forest], "hist_gradient_boosting": [boosting],
+            "blend": [forest, boosting]}[kind]
+
+
+def grouped_folds(y, groups, n_splits, random_state):
+    """Stratified folds that keep each group (host) in one fold; fewer folds on tiny data."""
+    n_splits = min(n_splits, int(np.bincount(y).min()), len(np.unique(groups)))
+    if n_splits < 2:
+        raise ValueError("calibration needs at least 2 samples (and 2 groups) of each class")
+    return list(StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state).split(y, y, groups))
+
+
+class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
+    """A tree ensemble whose probabilities are calibrated by Platt scaling fitted out of fold.
+
+    ``fit`` computes out-of-fold ensemble scores with folds grouped by ``groups`` (hosts),
+    fits the Platt calibrator on them, then refits the ensemble on all rows. Prediction is
+    one ensemble evaluation followed by the calibrator.
+
+    Parameters
+    ----------
+    ensemble : {"random_forest", "hist_gradient_boosting", "blend"}, default="random_forest"
+        The tree ensemble; "blend" averages a random forest and gradient boosting.
+    n_estimators : int, default=300
+        Trees (or boosting iterations) per ensemble.
+    cv : int, default=5
+        Folds for the out-of-fold calibration scores.
+    random_state : int, default=0
+
+    Attributes
+    ----------
+    estimators_ : list of fitted estimators
+    used_features_ : ndarray of bool
+        Columns with at least one observed (non-NaN) training value; only these are used.
+    platt_ : tuple of float
+        Calibrator ``(slope, intercept)`` on the logit of the ensemble score.
+    oof_proba_ : ndarray
+        Calibrated out-of-fold probabilities of the training rows (calibrator cross-fitted).
+    base_rate_ : float
+        Share of positives in the training data.
+    """
+
+    def __init__(self, *, ensemble="random_forest", n_estimators=300, cv=5, random_state=0):
+        self.ensemble = ensemble
+        self.n_estimators = n_estimators
+        self.cv = cv
+        self.random_state = random_state
+
+    def _new_estimators(self):
+        if self.ensemble not in ENSEMBLES:
+            raise ValueError(f"ensemble must be one of {list(ENSEMBLES)}, got {self.ensemble!r}")
+        return [clone(e) for e in _base_estimators(self.ensemble, self.n_estimators, self.random_state)]
+
+    def _score(self, estimators, X):
+        return np.mean([estimator.predict_proba(X)[:, 1] for estimator in estimators], axis=0)
+
+    def fit(self, X, y, groups=None):
+        """Fit the ensemble and its out-of-fold calibrator.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric features; NaN means missing.
+        y : array-like of shape (n_samples,)
+            Two classes.
+        groups : array-like of shape (n_samples,), optional
+            Group labels (hosts) kept together in one fold; default one group per row.
+
+        Returns
+        -------
+        self
+        """
+        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan")
+        check_classification_targets(y)
+        target_type = type_of_target(y, input_name="y")
+        if target_type != "binary":
+            raise ValueError(f"Only binary classification is supported. The type of the target is {target_type}.")
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        if len(self.classes_) != 2:
+            raise ValueError("CalibratedEnsembleClassifier needs 2 classes, got one class")
+        groups = np.arange(len(y)) if groups is None else np.asarray(groups)
+        # Columns never observed in training carry no information, and an all-NaN column
+        # breaks HistGradientBoosting's binning; they are left out of the ensemble.
+        self.used_features_ = ~np.all(np.isnan(X), axis=0)
+        if not self.used_features_.any():
+            self.used_features_[:] = True
+        X = X[:, self.used_features_]
+        folds = grouped_folds(y_index, groups, self.cv, self.random_state)
+        scores = np.empty(len(y))
+        for train, test in folds:
+            estimators = [e.fit(X[train], y_index[train]) for e in self._new_estimators()]
+            scores[test] = self._score(estimators, X[test])
+        self.oof_proba_ = np.empty(len(y))
+        for train, test in folds:
+            self.oof_proba_[test] = apply_platt(scores[test], fit_platt(scores[train], y_index[train]))
+        self.platt_ = fit_platt(scores, y_index)
+        self.estimators_ = [e.fit(X, y_index) for e in self._new_estimators()]
+        self.base_rate_ = float(y_index.mean())
+        return self
+
+    def predict_proba(self, X):
+        """Calibrated class probabilities, shape (n_samples, 2)."""
+        check_is_fitted(self, "estimators_")
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        positive = apply_platt(self._score(self.estimators_, X[:, self.used_features_]), self.platt_)
+        return np.column_stack([1 - positive, positive])
+
+    def predict(self, X):
+        """The class with probability >= 0.5."""
+        positive = self.predict_proba(X)[:, 1] >= 0.5
+        return self.classes_[positive.astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.classifier_tags.multi_class = False
+        return tags

@@ -1,0 +1,31 @@
+"""Contact e-mail signals: free webmail versus an address on the shop's own domain."""
+
+from fraudrisk._hosts import registrable_domain
+from fraudrisk.features._view import NAN, one_hot
+
+FREE_WEBMAIL = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.be", "hotmail.fr",
+    "live.com", "live.be", "msn.com", "yahoo.com", "yahoo.fr", "ymail.com", "aol.com",
+    "icloud.com", "me.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "proton.me",
+    "protonmail.com", "telenet.be", "skynet.be", "proximus.be", "yandex.com", "yandex.ru",
+    "mail.ru", "qq.com", "163.com", "126.com", "zoho.com",
+})
+KTU_CODES = (0, 1, 2, 3)
+
+NAMES = ("contact_email_count", "contact_free_webmail", "contact_own_domain_email",
+         *(f"contact_ktu_code_{code}" for code in KTU_CODES))
+
+
+def featurize(view):
+    emails = view.get("contact_emails")
+    if emails is None:
+        email_features = [NAN, NAN, NAN]
+    else:
+        domains = {email.rsplit("@", 1)[1] for email in emails}
+        shop_domain = registrable_domain(view.host)
+        email_features = [
+            float(len(emails)),
+            float(bool(domains & FREE_WEBMAIL)),
+            float(any(registrable_domain(domain) == shop_domain for domain in domains)),
+        ]
+    return [*email_features, *one_hot(view.get("ktu_free_email_code"), KTU_CODES + (None,))[:-1]]

@@ -1,0 +1,43 @@
+"""URL and domain-name lexical features, computed on the registrable domain."""
+
+from fraudrisk.features._view import one_hot
+
+SUFFIXES = ("com", "de", "be", "nl", "fr", "co.uk", "net", "org", "eu", "shop", "store",
+            "online", "top", "xyz", "other")
+SALES_WORDS = ("shop", "store", "outlet", "sale", "official", "online", "cheap", "deal", "buy",
+               "mall", "discount", "factory", "clearance", "best", "market", "boutique")
+
+PHARMA_WORDS = ("pharm", "apothe", "generic", "pill", "meds", "drug", "rx", "viagra", "cialis")
+BRAND_WORDS = ("nike", "jordan", "adidas", "puma", "keen", "ugg", "crocs", "lego", "dyson",
+               "rolex", "gucci", "prada", "chanel", "louis", "vuitton", "moncler", "canada",
+               "northface", "ralph", "lauren", "hilfiger", "zara", "apple", "samsung", "ray-ban",
+               "rayban", "oakley", "pandora", "swarovski", "birkenstock", "salomon", "asics",
+               "newbalance", "converse", "vans", "skechers", "barbour", "stone-island", "stihl")
+
+NAMES = (
+    "domain_name_length", "domain_digits", "domain_hyphens", "domain_sales_words",
+    "domain_pharma_words", "domain_brand_words",
+    "domain_subdomain_levels", "domain_uses_www", "domain_https", "domain_idn",
+    "domain_suffix_length", "domain_suffix_levels",
+    *(f"domain_suffix_{suffix.replace('.', '_')}" for suffix in SUFFIXES),
+)
+
+
+def featurize(view):
+    name = view.domain or view.host
+    subdomain = view.subdomain[4:] if view.subdomain.startswith("www") else view.subdomain
+    return [
+        float(len(name)),
+        float(sum(ch.isdigit() for ch in name)),
+        float(name.count("-")),
+        float(sum(word in name for word in SALES_WORDS)),
+        float(sum(word in name for word in PHARMA_WORDS)),
+        float(sum(word in name for word in BRAND_WORDS)),
+        float(len([part for part in subdomain.split(".") if part])),
+        float(view.has_www),
+        float(view.record["url"].lower().startswith("https://")),
+        float("xn--" in view.host or not view.host.isascii()),
+        float(len(view.suffix)),
+        float(view.suffix.count(".") + 1 if view.suffix else 0),
+        *one_hot(view.suffix, SUFFIXES),
+    ]

@@ -1,0 +1,30 @@
+"""TLS certificate: days to expiry and issuer organisation."""
+
+from fraudrisk.features._view import NAN, one_hot
+
+ISSUERS = ("lets_encrypt", "google_trust", "cloudflare", "sectigo", "digicert", "amazon",
+           "godaddy", "globalsign", "zerossl", "other")
+_ISSUER_WORDS = (("encrypt", "lets_encrypt"), ("google", "google_trust"), ("cloudflare", "cloudflare"),
+                 ("sectigo", "sectigo"), ("comodo", "sectigo"), ("digicert", "digicert"),
+                 ("amazon", "amazon"), ("godaddy", "godaddy"), ("starfield", "godaddy"),
+                 ("globalsign", "globalsign"), ("zerossl", "zerossl"))
+
+NAMES = ("tls_days_to_expiry", "tls_certificate_seen", *(f"tls_issuer_{name}" for name in ISSUERS))
+
+
+def issuer_family(organisation):
+    """Map an issuer organisation string to one of ISSUERS (None stays None)."""
+    if organisation is None:
+        return None
+    lowered = organisation.lower()
+    return next((family for word, family in _ISSUER_WORDS if word in lowered), "other")
+
+
+def featurize(view):
+    not_after = view.get("tls_not_after")
+    organisation = view.get("tls_issuer_org")
+    return [
+        NAN if not_after is None else -view.days_since(not_after),
+        float(not_after is not None or organisation is not None),
+        *one_hot(issuer_family(organisation), ISSUERS),
+    ]

@@ -1,0 +1,143 @@
+"""``score`` for one shop and ``score_batch`` for many: one code path for both."""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from fraudrisk.bands import band_of
+from fraudrisk.exceptions import SchemaError
+from fraudrisk.explain import occlusion_effects, top_reasons
+from fraudrisk.features._view import utc_now
+from fraudrisk.persistence import load_model
+from fraudrisk.schema import iter_raw_records, validate_record
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """The score of one shop.
+
+    Attributes
+    ----------
+    url : str
+    probability : float
+        Calibrated probability that the shop is fraudulent, in [0, 1], at the model's
+        training base rate or at ``prevalence`` when one was given.
+    band : str
+        Named risk band (see :mod:`fraudrisk.bands`).
+    reasons : list of Reason
+        Attribute families that raise this shop's probability most, strongest first.
+    """
+
+    url: str
+    probability: float
+    band: str
+    reasons: list = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def shipped_model():
+    """The model shipped in the package, loaded (and verified) once per process."""
+    return load_model()
+
+
+def _score_valid(model, records, prevalence, with_reasons, now):
+    """Probabilities (and reasons) for canonical records: the one core of all scoring."""
+    features = model.featurizer_.transform_canonical(records, now)
+    if not with_reasons:
+        return model.predict_proba_features(features, prevalence), None
+    proba, effects = occlusion_effects(model, features, prevalence)
+    return proba, [top_reasons(effects, row, record) for row, record in enumerate(records)]
+
+
+def score(record, model=None, prevalence=None):
+    """Score one shop.
+
+    Parameters
+    ----------
+    record : dict
+        One shop record; only ``url`` is required (see :mod:`fraudrisk.schema`).
+    model : FraudRiskModel, optional
+        Default: the shipped model.
+    prevalence : float in (0, 1), optional
+        Base rate of fraud where you deploy; default: the training base rate.
+
+    Returns
+    -------
+    ScoreResult
+
+    Raises
+    ------
+    SchemaError
+        When the record breaks the schema.
+
+    Examples
+    --------
+    >>> import fraudrisk
+    >>> result = fraudrisk.score({"url": "https://shop.example.be"})
+    >>> 0.0 <= result.probability <= 1.0
+    True
+    """
+    model = model or shipped_model()
+    canonical = validate_record(record)
+    proba, reasons = _score_valid(model, [canonical], prevalence, True, utc_now())
+    probability = float(proba[0])
+    return ScoreResult(canonical["url"], probability, band_of(probability, model.bands_), reasons[0])
+
+
+def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="raise"):
+    """Score many shops; one output row per input row, in input order.
+
+    Parameters
+    ----------
+    records : list of dict or pandas.DataFrame
+        Shop records.
+    model : FraudRiskModel, optional
+        Default: the shipped model.
+    prevalence : float in (0, 1), optional
+        Base rate of fraud where you deploy.
+    reasons : bool, default=False
+        Add a ``reasons`` column (top reasons as text, ``"; "``-separated).
+    errors : {"raise", "report"}, default="raise"
+        "raise" stops at the first bad record with :class:`SchemaError`; "report" gives that
+        row an ``error`` text and an empty probability and goes on.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``url``, ``probability``, ``band`` (and ``reasons``, ``error`` when asked).
+    """
+    if errors not in ("raise", "report"):
+        raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
+    model = model or shipped_model()
+    valid, urls, error_texts = [], [], []
+    for index, raw in enumerate(iter_raw_records(records)):
+        try:
+            canonical = validate_record(raw, index)
+        except SchemaError as error:
+            if errors == "raise":
+                raise
+            valid.append(None)
+            urls.append(raw.get("url") if isinstance(raw, dict) else None)
+            error_texts.append(str(error))
+            continue
+        valid.append(canonical)
+        urls.append(canonical["url"])
+        error_texts.append("")
+    good = [record for record in valid if record is not None]
+    proba = np.full(len(valid), np.nan)
+    texts = [""] * len(valid)
+    if good:
+        scores, found = _score_valid(model, good, prevalence, reasons, utc_now())
+        positions = [i for i, record in enumerate(valid) if record is not None]
+        proba[positions] = scores
+        for i, row_reasons in zip(positions, found or [], strict=False):
+            texts[i] = "; ".join(reason.message for reason in row_reasons)
+    result = pd.DataFrame({"url": urls, "probability": proba,
+                           "band": [band_of(p, model.bands_) for p in proba]})
+    if reasons:
+        result["reasons"] = texts
+    if errors == "report":
+        result["error"] = error_texts
+    return result
