@@ -126,8 +126,8 @@ def parse_number(value, low=-math.inf, high=math.inf):
     return number
 
 
-def parse_count(value, low=0):
-    number = parse_number(value, low, 1e15)
+def parse_count(value, low=0, high=1e15):
+    number = parse_number(value, low, high)
     if number != int(number):
         raise ParseError(f"a whole number >= {low}, got {_show(value)}")
     return int(number)

@@ -119,7 +119,7 @@ FIELDS = (
           "not checked ([] means none found)", _parse_emails),
     Field("ktu_free_email_code", "int 0-3", "The KTU data set's coded 'free contact e-mails' value "
           "(coding undocumented by its authors; set by load_ktu only).", "not from KTU",
-          partial(_parse.parse_count, low=0)),
+          partial(_parse.parse_count, low=0, high=3)),
     Field("has_logo", "bool", "The home page shows a logo image.", "unknown", _parse.parse_bool),
     Field("trustpilot_reviews", "int >= 0", "Number of TrustPilot reviews (0 = none).", "not checked",
           _parse.parse_count),
