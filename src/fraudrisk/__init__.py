@@ -15,7 +15,17 @@ from fraudrisk.scoring import ScoreResult, score, score_batch
 from fraudrisk.training import train
 
 __all__ = [
-    "FraudRiskError", "FraudRiskModel", "ModelFormatError", "ModelIntegrityError", "SchemaError",
-    "ScoreResult", "ShopFeaturizer", "__version__", "load_model", "save_model", "score",
-    "score_batch", "train",
+    "FraudRiskError",
+    "FraudRiskModel",
+    "ModelFormatError",
+    "ModelIntegrityError",
+    "SchemaError",
+    "ScoreResult",
+    "ShopFeaturizer",
+    "__version__",
+    "load_model",
+    "save_model",
+    "score",
+    "score_batch",
+    "train",
 ]

@@ -15,11 +15,15 @@ ENSEMBLES = ("random_forest", "hist_gradient_boosting", "blend")
 def _base_estimators(kind, n_estimators, random_state):
     forest = RandomForestClassifier(n_estimators=n_estimators, random_state=random_state, n_jobs=1)
     boosting = HistGradientBoostingClassifier(
-        max_iter=n_estimators, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=10,
-        l2_regularization=1.0, early_stopping=False, random_state=random_state,
+        max_iter=n_estimators,
+        learning_rate=0.05,
+        max_leaf_nodes=8,
+        min_samples_leaf=10,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=random_state,
     )
-    return {"random_forest": [forest], "hist_gradient_boosting": [boosting],
-            "blend": [forest, boosting]}[kind]
+    return {"random_forest": [forest], "hist_gradient_boosting": [boosting], "blend": [forest, boosting]}[kind]
 
 
 def grouped_folds(y, groups, n_splits, random_state):

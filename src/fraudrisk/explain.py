@@ -89,5 +89,8 @@ def occlusion_effects(model, features, prevalence=None):
 def top_reasons(effects, row, record, top=3):
     """The ``top`` families that raise this row's probability the most, as :class:`Reason`."""
     ranked = sorted(((values[row], family) for family, values in effects.items()), reverse=True)
-    return [Reason(family, describe(family, record), round(float(effect), 4))
-            for effect, family in ranked[:top] if effect >= MIN_EFFECT]
+    return [
+        Reason(family, describe(family, record), round(float(effect), 4))
+        for effect, family in ranked[:top]
+        if effect >= MIN_EFFECT
+    ]

@@ -38,8 +38,14 @@ def library_versions():
 
     from fraudrisk import __version__
 
-    return {"fraudrisk": __version__, "scikit-learn": sklearn.__version__, "numpy": numpy.__version__,
-            "pandas": pandas.__version__, "joblib": joblib.__version__, "python": platform.python_version()}
+    return {
+        "fraudrisk": __version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "pandas": pandas.__version__,
+        "joblib": joblib.__version__,
+        "python": platform.python_version(),
+    }
 
 
 def manifest_path(path):
@@ -89,8 +95,10 @@ def read_manifest(path):
     except (OSError, ValueError) as error:
         raise ModelFormatError(f"cannot read model manifest {manifest_file}: {error}") from None
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelFormatError(f"model manifest {manifest_file} has format_version "
-                               f"{manifest.get('format_version')!r}; this fraudrisk reads {FORMAT_VERSION}")
+        raise ModelFormatError(
+            f"model manifest {manifest_file} has format_version "
+            f"{manifest.get('format_version')!r}; this fraudrisk reads {FORMAT_VERSION}"
+        )
     return manifest
 
 
@@ -125,8 +133,9 @@ def load_model(path=None):
     actual = sha256_of(path)
     for expected, source in ((manifest.get("sha256"), "its manifest"), (pinned, "the hash pinned in fraudrisk")):
         if expected is not None and actual != expected:
-            raise ModelIntegrityError(f"model file {path} has sha256 {actual} but {source} says "
-                                      f"{expected}; refusing to load it")
+            raise ModelIntegrityError(
+                f"model file {path} has sha256 {actual} but {source} says {expected}; refusing to load it"
+            )
     _warn_on_version_change(manifest, path)
     model = joblib.load(path)
     model.manifest_ = manifest
@@ -137,6 +146,9 @@ def _warn_on_version_change(manifest, path):
     saved = manifest.get("library_versions", {}).get("scikit-learn")
     current = library_versions()["scikit-learn"]
     if saved and saved.split(".")[:2] != current.split(".")[:2]:
-        warnings.warn(f"model {path} was saved with scikit-learn {saved} and is loaded with {current}; "
-                      "its predictions may differ or fail. Retrain it with this version.", UserWarning,
-                      stacklevel=3)
+        warnings.warn(
+            f"model {path} was saved with scikit-learn {saved} and is loaded with {current}; "
+            "its predictions may differ or fail. Retrain it with this version.",
+            UserWarning,
+            stacklevel=3,
+        )

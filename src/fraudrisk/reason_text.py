@@ -24,7 +24,8 @@ def _registration(record):
     registered = record.get("domain_registered_at")
     if registered is None:
         return "the domain's registration date is hidden or unknown" + (
-            " (WHOIS privacy)" if record.get("whois_hidden") else "")
+            " (WHOIS privacy)" if record.get("whois_hidden") else ""
+        )
     days = (record.get("observed_at") or utc_now()) - registered
     return f"domain registered {days.days} days before it was observed"
 
@@ -82,9 +83,17 @@ def _identity(record):
     return "company identity signals resemble fraudulent shops"
 
 
-_DESCRIBERS = {"domain": _domain, "registration": _registration, "tls": _tls, "payments": _payments,
-               "contact": _contact, "reviews": _reviews, "links": _links, "prices": _prices,
-               "identity": _identity}
+_DESCRIBERS = {
+    "domain": _domain,
+    "registration": _registration,
+    "tls": _tls,
+    "payments": _payments,
+    "contact": _contact,
+    "reviews": _reviews,
+    "links": _links,
+    "prices": _prices,
+    "identity": _identity,
+}
 
 
 def describe(family, record):

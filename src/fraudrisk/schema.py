@@ -22,20 +22,43 @@ from fraudrisk.exceptions import SchemaError
 
 PAYMENT_METHODS = frozenset(
     {
-        "credit_card", "debit_card", "paypal", "bank_transfer", "bancontact", "payconiq",
-        "ideal", "sofort", "klarna", "apple_pay", "google_pay", "cash_on_delivery",
-        "crypto", "buyer_protection", "gift_card", "money_transfer",
+        "credit_card",
+        "debit_card",
+        "paypal",
+        "bank_transfer",
+        "bancontact",
+        "payconiq",
+        "ideal",
+        "sofort",
+        "klarna",
+        "apple_pay",
+        "google_pay",
+        "cash_on_delivery",
+        "crypto",
+        "buyer_protection",
+        "gift_card",
+        "money_transfer",
     }
 )
 """Vocabulary of ``payment_methods``. ``buyer_protection`` covers money-back guarantees;
 ``money_transfer`` covers Western Union, MoneyGram and similar cash transfers."""
 
 PAYMENT_ALIASES = {
-    "card": "credit_card", "visa": "credit_card", "mastercard": "credit_card",
-    "amex": "credit_card", "money_back": "buyer_protection", "moneyback": "buyer_protection",
-    "cod": "cash_on_delivery", "wire": "bank_transfer", "wire_transfer": "bank_transfer",
-    "sepa": "bank_transfer", "bitcoin": "crypto", "cryptocurrency": "crypto",
-    "mister_cash": "bancontact", "western_union": "money_transfer", "moneygram": "money_transfer",
+    "card": "credit_card",
+    "visa": "credit_card",
+    "mastercard": "credit_card",
+    "amex": "credit_card",
+    "money_back": "buyer_protection",
+    "moneyback": "buyer_protection",
+    "cod": "cash_on_delivery",
+    "wire": "bank_transfer",
+    "wire_transfer": "bank_transfer",
+    "sepa": "bank_transfer",
+    "bitcoin": "crypto",
+    "cryptocurrency": "crypto",
+    "mister_cash": "bancontact",
+    "western_union": "money_transfer",
+    "moneygram": "money_transfer",
 }
 
 PRICE_KEYS = ("price", "currency", "discount_percent", "struck_through", "old_price")
@@ -104,40 +127,96 @@ def _parse_emails(value):
 
 FIELDS = (
     Field("url", "string", "Shop URL or host name (required).", "not allowed", _parse.parse_url),
-    Field("observed_at", "date", "When the other attributes were observed; ages are computed relative to it.",
-          "the time of scoring", _parse.parse_datetime),
-    Field("domain_registered_at", "date", "Domain registration (creation) date from WHOIS/RDAP.",
-          "unknown", _parse.parse_datetime),
+    Field(
+        "observed_at",
+        "date",
+        "When the other attributes were observed; ages are computed relative to it.",
+        "the time of scoring",
+        _parse.parse_datetime,
+    ),
+    Field(
+        "domain_registered_at",
+        "date",
+        "Domain registration (creation) date from WHOIS/RDAP.",
+        "unknown",
+        _parse.parse_datetime,
+    ),
     Field("whois_hidden", "bool", "WHOIS hides the registration data.", "unknown", _parse.parse_bool),
-    Field("tls_issuer_org", "string", "Organisation of the TLS certificate issuer, e.g. \"Let's Encrypt\".",
-          "no certificate seen", _parse.parse_text),
-    Field("tls_not_after", "date", "Expiry of the TLS certificate.", "no certificate seen",
-          _parse.parse_datetime),
-    Field("payment_methods", "list of string", "Payment methods offered, from PAYMENT_METHODS.",
-          "not checked ([] means none found)", _parse_payments),
-    Field("contact_emails", "list of string", "Contact e-mail addresses shown on the site.",
-          "not checked ([] means none found)", _parse_emails),
-    Field("ktu_free_email_code", "int 0-3", "The KTU data set's coded 'free contact e-mails' value "
-          "(coding undocumented by its authors; set by load_ktu only).", "not from KTU",
-          partial(_parse.parse_count, low=0, high=3)),
+    Field(
+        "tls_issuer_org",
+        "string",
+        'Organisation of the TLS certificate issuer, e.g. "Let\'s Encrypt".',
+        "no certificate seen",
+        _parse.parse_text,
+    ),
+    Field("tls_not_after", "date", "Expiry of the TLS certificate.", "no certificate seen", _parse.parse_datetime),
+    Field(
+        "payment_methods",
+        "list of string",
+        "Payment methods offered, from PAYMENT_METHODS.",
+        "not checked ([] means none found)",
+        _parse_payments,
+    ),
+    Field(
+        "contact_emails",
+        "list of string",
+        "Contact e-mail addresses shown on the site.",
+        "not checked ([] means none found)",
+        _parse_emails,
+    ),
+    Field(
+        "ktu_free_email_code",
+        "int 0-3",
+        "The KTU data set's coded 'free contact e-mails' value "
+        "(coding undocumented by its authors; set by load_ktu only).",
+        "not from KTU",
+        partial(_parse.parse_count, low=0, high=3),
+    ),
     Field("has_logo", "bool", "The home page shows a logo image.", "unknown", _parse.parse_bool),
-    Field("trustpilot_reviews", "int >= 0", "Number of TrustPilot reviews (0 = none).", "not checked",
-          _parse.parse_count),
-    Field("trustpilot_score", "float 0-5", "TrustPilot TrustScore.", "no reviews or not checked",
-          partial(_parse.parse_number, low=0, high=5)),
-    Field("sitejabber_reviews", "int >= 0", "Number of SiteJabber reviews (0 = none).", "not checked",
-          _parse.parse_count),
-    Field("tranco_rank", "int >= 1", "Rank in the Tranco top-sites list.", "not in the list or not checked",
-          partial(_parse.parse_count, low=1)),
+    Field(
+        "trustpilot_reviews", "int >= 0", "Number of TrustPilot reviews (0 = none).", "not checked", _parse.parse_count
+    ),
+    Field(
+        "trustpilot_score",
+        "float 0-5",
+        "TrustPilot TrustScore.",
+        "no reviews or not checked",
+        partial(_parse.parse_number, low=0, high=5),
+    ),
+    Field(
+        "sitejabber_reviews", "int >= 0", "Number of SiteJabber reviews (0 = none).", "not checked", _parse.parse_count
+    ),
+    Field(
+        "tranco_rank",
+        "int >= 1",
+        "Rank in the Tranco top-sites list.",
+        "not in the list or not checked",
+        partial(_parse.parse_count, low=1),
+    ),
     Field("links", "list of string", "Every href on the home page.", "not collected", _parse.parse_text_list),
-    Field("prices", "list of object", "Prices on the home page: {price, currency, discount_percent, "
-          "struck_through, old_price}; only price is required.", "not collected", _parse_prices),
-    Field("enterprise_number", "string", "Belgian enterprise (KBO/BCE) or VAT number as shown, "
-          "e.g. 'BE 0403.170.701'.", "none shown", partial(_parse.parse_text, max_len=64)),
-    Field("trust_seals", "list of string", "Trust seals the site claims, e.g. 'becommerce', "
-          "'safeshops', 'trusted_shops'.", "not checked", partial(_parse.parse_text_list, max_len=64)),
-    Field("country", "string", "ISO 3166 alpha-2 country the shop claims to be in.", "unknown",
-          _parse.parse_country),
+    Field(
+        "prices",
+        "list of object",
+        "Prices on the home page: {price, currency, discount_percent, "
+        "struck_through, old_price}; only price is required.",
+        "not collected",
+        _parse_prices,
+    ),
+    Field(
+        "enterprise_number",
+        "string",
+        "Belgian enterprise (KBO/BCE) or VAT number as shown, e.g. 'BE 0403.170.701'.",
+        "none shown",
+        partial(_parse.parse_text, max_len=64),
+    ),
+    Field(
+        "trust_seals",
+        "list of string",
+        "Trust seals the site claims, e.g. 'becommerce', 'safeshops', 'trusted_shops'.",
+        "not checked",
+        partial(_parse.parse_text_list, max_len=64),
+    ),
+    Field("country", "string", "ISO 3166 alpha-2 country the shop claims to be in.", "unknown", _parse.parse_country),
 )
 FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 FIELD_NAMES = tuple(FIELDS_BY_NAME)
@@ -168,12 +247,16 @@ def validate_record(record, index=None):
         if hasattr(record, "items"):
             record = dict(record.items())
         else:
-            raise SchemaError(f"{where}: must be a mapping of field names to values, got "
-                              f"{type(record).__name__}", index=index)
+            raise SchemaError(
+                f"{where}: must be a mapping of field names to values, got {type(record).__name__}", index=index
+            )
     unknown = sorted(str(name) for name in record if name not in FIELDS_BY_NAME)
     if unknown:
-        raise SchemaError(f"{where}: unknown field {unknown[0]!r}; known fields are "
-                          f"{', '.join(FIELD_NAMES)}", index=index, field=unknown[0])
+        raise SchemaError(
+            f"{where}: unknown field {unknown[0]!r}; known fields are {', '.join(FIELD_NAMES)}",
+            index=index,
+            field=unknown[0],
+        )
     canonical = {}
     for name, value in record.items():
         if _parse.is_missing(value):
@@ -200,8 +283,9 @@ def iter_raw_records(records):
     elif isinstance(records, (list, tuple)):
         yield from records
     else:
-        raise SchemaError(f"shop records must be a dict, a list of dicts or a pandas DataFrame, "
-                          f"got {type(records).__name__}")
+        raise SchemaError(
+            f"shop records must be a dict, a list of dicts or a pandas DataFrame, got {type(records).__name__}"
+        )
 
 
 def validate_records(records):

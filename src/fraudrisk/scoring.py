@@ -134,8 +134,7 @@ def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="
         proba[positions] = scores
         for i, row_reasons in zip(positions, found or [], strict=False):
             texts[i] = "; ".join(reason.message for reason in row_reasons)
-    result = pd.DataFrame({"url": urls, "probability": proba,
-                           "band": [band_of(p, model.bands_) for p in proba]})
+    result = pd.DataFrame({"url": urls, "probability": proba, "band": [band_of(p, model.bands_) for p in proba]})
     if reasons:
         result["reasons"] = texts
     if errors == "report":

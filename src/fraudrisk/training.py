@@ -10,8 +10,7 @@ from fraudrisk.model import FraudRiskModel, check_labels
 from fraudrisk.schema import validate_records
 
 
-def train(X, y, *, groups=None, ensembles=ENSEMBLES, n_estimators=300, cv=5, random_state=0,
-          bands=None, families=None):
+def train(X, y, *, groups=None, ensembles=ENSEMBLES, n_estimators=300, cv=5, random_state=0, bands=None, families=None):
     """Train a calibrated fraud-risk model on labelled shop records.
 
     Each candidate ensemble is fitted with out-of-fold calibration on folds grouped by host;
@@ -59,7 +58,10 @@ def train(X, y, *, groups=None, ensembles=ENSEMBLES, n_estimators=300, cv=5, ran
     selection, best = {}, None
     for ensemble in ensembles:
         classifier = CalibratedEnsembleClassifier(
-            ensemble=ensemble, n_estimators=n_estimators, cv=cv, random_state=random_state,
+            ensemble=ensemble,
+            n_estimators=n_estimators,
+            cv=cv,
+            random_state=random_state,
         ).fit(features, labels, groups=groups)
         selection[ensemble] = float(log_loss(labels, classifier.oof_proba_, labels=[0, 1]))
         if best is None or selection[ensemble] < selection[best.ensemble]:

@@ -96,3 +96,28 @@ def load_ktu(path):
         except (KeyError, ValueError) as error:
             raise SchemaError(f"KTU row {index}: cannot read {error}", index=index) from None
     return pd.DataFrame.from_records(records), pd.Series(labels, name="fraudulent")
+
+
+def load_ktu_columns(path):
+    """The KTU data set's own columns as numbers, leak neutralised (for baselines).
+
+    Text columns become integer category codes; a blank TrustPilot score becomes ``-1``
+    like the legitimate shops' "no reviews"; the URL and label columns are dropped.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One numeric column per original feature column, rows in file order.
+    """
+    frame = pd.read_csv(path)
+    frame["TrustPilot score"] = frame["TrustPilot score"].fillna(-1)
+    frame = frame.drop(columns=["Online shop URL", "Label"])
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].astype("category").cat.codes
+    return frame.fillna(-2).astype(float)

@@ -52,11 +52,13 @@ def load_watchlist(path):
                 continue
             try:
                 raw = json.loads(line)
-                records.append({
-                    "url": raw["url"],
-                    "links": list(raw.get("links") or []),
-                    "prices": [_price(item) for item in raw.get("prices") or []],
-                })
+                records.append(
+                    {
+                        "url": raw["url"],
+                        "links": list(raw.get("links") or []),
+                        "prices": [_price(item) for item in raw.get("prices") or []],
+                    }
+                )
                 labels.append(int(bool(raw["isFake"])))
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 raise SchemaError(f"watchlist line {number}: cannot read {error!r}", index=number - 1) from None

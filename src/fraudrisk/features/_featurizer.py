@@ -19,8 +19,14 @@ from fraudrisk.features._view import ShopView, utc_now
 from fraudrisk.schema import validate_record, validate_records
 
 FAMILIES = {
-    "domain": domain, "registration": registration, "tls": tls, "payments": payments,
-    "contact": contact, "reviews": reviews, "links": links, "prices": prices,
+    "domain": domain,
+    "registration": registration,
+    "tls": tls,
+    "payments": payments,
+    "contact": contact,
+    "reviews": reviews,
+    "links": links,
+    "prices": prices,
     "identity": identity,
 }
 """Attribute families in output order; each module has ``NAMES`` and ``featurize(view)``."""

@@ -3,17 +3,50 @@
 from fraudrisk._hosts import registrable_domain
 from fraudrisk.features._view import NAN, one_hot
 
-FREE_WEBMAIL = frozenset({
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.be", "hotmail.fr",
-    "live.com", "live.be", "msn.com", "yahoo.com", "yahoo.fr", "ymail.com", "aol.com",
-    "icloud.com", "me.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "proton.me",
-    "protonmail.com", "telenet.be", "skynet.be", "proximus.be", "yandex.com", "yandex.ru",
-    "mail.ru", "qq.com", "163.com", "126.com", "zoho.com",
-})
+FREE_WEBMAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.be",
+        "hotmail.fr",
+        "live.com",
+        "live.be",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.fr",
+        "ymail.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.com",
+        "proton.me",
+        "protonmail.com",
+        "telenet.be",
+        "skynet.be",
+        "proximus.be",
+        "yandex.com",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "zoho.com",
+    }
+)
 KTU_CODES = (0, 1, 2, 3)
 
-NAMES = ("contact_email_count", "contact_free_webmail", "contact_own_domain_email",
-         *(f"contact_ktu_code_{code}" for code in KTU_CODES))
+NAMES = (
+    "contact_email_count",
+    "contact_free_webmail",
+    "contact_own_domain_email",
+    *(f"contact_ktu_code_{code}" for code in KTU_CODES),
+)
 
 
 def featurize(view):

@@ -4,8 +4,13 @@ from stdnum.be import vat
 
 from fraudrisk.features._view import NAN, flag
 
-NAMES = ("identity_enterprise_number_shown", "identity_enterprise_number_valid",
-         "identity_trust_seals", "identity_logo", "identity_country_be")
+NAMES = (
+    "identity_enterprise_number_shown",
+    "identity_enterprise_number_valid",
+    "identity_trust_seals",
+    "identity_logo",
+    "identity_country_be",
+)
 
 
 def enterprise_number_valid(number):

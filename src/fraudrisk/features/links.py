@@ -3,12 +3,28 @@
 from fraudrisk._hosts import host_of, registrable_domain
 from fraudrisk.features._view import NAN
 
-SOCIAL = frozenset({"facebook.com", "instagram.com", "twitter.com", "x.com", "tiktok.com",
-                    "youtube.com", "pinterest.com", "linkedin.com"})
+SOCIAL = frozenset(
+    {
+        "facebook.com",
+        "instagram.com",
+        "twitter.com",
+        "x.com",
+        "tiktok.com",
+        "youtube.com",
+        "pinterest.com",
+        "linkedin.com",
+    }
+)
 MAX_LINKS = 20000
 
-NAMES = ("links_count", "links_external_share", "links_external_domains", "links_social",
-         "links_mailto", "links_javascript")
+NAMES = (
+    "links_count",
+    "links_external_share",
+    "links_external_domains",
+    "links_social",
+    "links_mailto",
+    "links_javascript",
+)
 
 
 def featurize(view):
@@ -31,5 +47,11 @@ def featurize(view):
                 external_domains.add(domain)
                 social += domain in SOCIAL
     count = len(links)
-    return [float(count), external / count if count else 0.0, float(len(external_domains)),
-            float(social), float(mailto), float(script)]
+    return [
+        float(count),
+        external / count if count else 0.0,
+        float(len(external_domains)),
+        float(social),
+        float(mailto),
+        float(script),
+    ]

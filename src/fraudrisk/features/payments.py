@@ -7,8 +7,12 @@ METHODS = tuple(sorted(PAYMENT_METHODS))
 PROTECTED = frozenset({"credit_card", "paypal", "buyer_protection", "bancontact", "klarna"})
 UNPROTECTED = frozenset({"crypto", "money_transfer", "gift_card", "bank_transfer"})
 
-NAMES = (*(f"payment_{method}" for method in METHODS), "payment_count",
-         "payment_protected_any", "payment_only_unprotected")
+NAMES = (
+    *(f"payment_{method}" for method in METHODS),
+    "payment_count",
+    "payment_protected_any",
+    "payment_only_unprotected",
+)
 
 
 def featurize(view):

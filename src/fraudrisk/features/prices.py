@@ -5,8 +5,14 @@ import statistics
 
 from fraudrisk.features._view import NAN
 
-NAMES = ("prices_count", "prices_discounted_share", "prices_half_off_share", "prices_struck_share",
-         "prices_median_log", "prices_currencies")
+NAMES = (
+    "prices_count",
+    "prices_discounted_share",
+    "prices_half_off_share",
+    "prices_struck_share",
+    "prices_median_log",
+    "prices_currencies",
+)
 
 
 def _discount(price):

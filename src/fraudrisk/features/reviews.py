@@ -4,8 +4,14 @@ import math
 
 from fraudrisk.features._view import NAN
 
-NAMES = ("reviews_trustpilot_any", "reviews_trustpilot_log_count", "reviews_trustpilot_score",
-         "reviews_sitejabber_any", "ranking_tranco_listed", "ranking_tranco_log_rank")
+NAMES = (
+    "reviews_trustpilot_any",
+    "reviews_trustpilot_log_count",
+    "reviews_trustpilot_score",
+    "reviews_sitejabber_any",
+    "ranking_tranco_listed",
+    "ranking_tranco_log_rank",
+)
 
 
 def _log_count(count):

@@ -2,12 +2,31 @@
 
 from fraudrisk.features._view import NAN, one_hot
 
-ISSUERS = ("lets_encrypt", "google_trust", "cloudflare", "sectigo", "digicert", "amazon",
-           "godaddy", "globalsign", "zerossl", "other")
-_ISSUER_WORDS = (("encrypt", "lets_encrypt"), ("google", "google_trust"), ("cloudflare", "cloudflare"),
-                 ("sectigo", "sectigo"), ("comodo", "sectigo"), ("digicert", "digicert"),
-                 ("amazon", "amazon"), ("godaddy", "godaddy"), ("starfield", "godaddy"),
-                 ("globalsign", "globalsign"), ("zerossl", "zerossl"))
+ISSUERS = (
+    "lets_encrypt",
+    "google_trust",
+    "cloudflare",
+    "sectigo",
+    "digicert",
+    "amazon",
+    "godaddy",
+    "globalsign",
+    "zerossl",
+    "other",
+)
+_ISSUER_WORDS = (
+    ("encrypt", "lets_encrypt"),
+    ("google", "google_trust"),
+    ("cloudflare", "cloudflare"),
+    ("sectigo", "sectigo"),
+    ("comodo", "sectigo"),
+    ("digicert", "digicert"),
+    ("amazon", "amazon"),
+    ("godaddy", "godaddy"),
+    ("starfield", "godaddy"),
+    ("globalsign", "globalsign"),
+    ("zerossl", "zerossl"),
+)
 
 NAMES = ("tls_days_to_expiry", "tls_certificate_seen", *(f"tls_issuer_{name}" for name in ISSUERS))
 

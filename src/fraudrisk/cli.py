@@ -1,0 +1,163 @@
+"""The ``fraudrisk`` command.
+
+Exit codes: 0 success; 1 a file or model could not be read or written; 2 wrong usage;
+3 ``--strict`` stopped at a bad row.
+"""
+
+import argparse
+import sys
+
+from fraudrisk import __version__
+from fraudrisk.exceptions import FraudRiskError, SchemaError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
+
+DESCRIPTION = """\
+Score online shops for cyber-fraud risk.
+
+Each shop gets a calibrated probability of being fraudulent (0-1), a risk band
+(low / review / high / critical) and, on request, the reasons behind it.
+The default model is shipped with the package (trained on the KTU data set, CC BY 4.0).
+"""
+
+SCORE_EPILOG = """\
+input columns: url (required) and any other shop-record field, see the README's
+schema table; list fields (payment_methods, links, prices ...) hold JSON text in CSV.
+Columns that are not schema fields are copied to the output unchanged.
+
+A row that breaks the schema gets an 'error' text and an empty probability; the
+other rows are scored (use --strict to stop at the first bad row instead).
+
+examples:
+  fraudrisk score examples/shops.csv
+  fraudrisk score shops.jsonl -o scored.csv --prevalence 0.02 --reasons
+"""
+
+
+def build_parser():
+    """The argument parser of the ``fraudrisk`` command."""
+    parser = argparse.ArgumentParser(
+        prog="fraudrisk", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"fraudrisk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    score = commands.add_parser(
+        "score",
+        help="score the shops in a CSV / JSON-lines / Parquet file",
+        description="Score every shop in INPUT; one output row per input row, in order.",
+        epilog=SCORE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    score.add_argument("input", metavar="INPUT", help="shop file (.csv, .jsonl, .jsonl.gz, .parquet) or - for stdin")
+    score.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTPUT",
+        help="write results here (.csv, .jsonl, .parquet); default: a table on stdout",
+    )
+    score.add_argument(
+        "--model", metavar="PATH", help="model file (.joblib with its .json manifest); default: the shipped model"
+    )
+    score.add_argument(
+        "--prevalence",
+        type=_probability,
+        metavar="P",
+        help="share of fraudulent shops where you deploy, e.g. 0.02; re-bases probabilities",
+    )
+    score.add_argument("--reasons", action="store_true", help="add the top reasons behind each score")
+    score.add_argument("--strict", action="store_true", help="stop at the first bad row (exit code 3)")
+    score.add_argument(
+        "--input-format", choices=("csv", "jsonl", "parquet"), help="format of INPUT when its name does not tell"
+    )
+    return parser
+
+
+def _probability(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number strictly between 0 and 1, got {text!r}")
+    return value
+
+
+def _print_table(frame, out):
+    shown = frame.copy()
+    shown["probability"] = shown["probability"].map(lambda p: "" if p != p else f"{p:.3f}")
+    shown = shown.fillna("")
+    widths = (
+        {column: min(max(len(str(column)), *(len(str(v)) for v in shown[column])), 70) for column in shown.columns}
+        if len(shown)
+        else {c: len(c) for c in shown.columns}
+    )
+
+    def line(values):
+        return "  ".join(str(v)[: widths[c]].ljust(widths[c]) for c, v in zip(shown.columns, values, strict=True))
+
+    print(line(shown.columns).rstrip(), file=out)
+    for row in shown.itertuples(index=False, name=None):
+        print(line(row).rstrip(), file=out)
+
+
+def run_score(args, out=sys.stdout, err=sys.stderr):
+    """Run ``fraudrisk score``; return the exit code."""
+    import pandas as pd
+
+    from fraudrisk.persistence import load_model
+    from fraudrisk.readers import read_table, split_columns, write_table
+    from fraudrisk.scoring import score_batch
+
+    try:
+        table = read_table(args.input, args.input_format)
+    except (OSError, ValueError, SchemaError) as error:
+        print(f"fraudrisk: cannot read {args.input}: {error}", file=err)
+        return EXIT_FAILURE
+    fields, extra = split_columns(table)
+    if "url" not in fields.columns:
+        print(f"fraudrisk: {args.input} has no 'url' column (columns: {', '.join(map(str, table.columns))})", file=err)
+        return EXIT_USAGE
+    model = load_model(args.model) if args.model else None
+    try:
+        result = score_batch(
+            fields,
+            model=model,
+            prevalence=args.prevalence,
+            reasons=args.reasons,
+            errors="raise" if args.strict else "report",
+        )
+    except SchemaError as error:
+        print(f"fraudrisk: {error}", file=err)
+        return EXIT_STRICT
+    if len(extra.columns):
+        extra = extra.reset_index(drop=True).rename(columns=lambda c: f"input_{c}" if c in result.columns else c)
+        result = pd.concat([extra, result], axis=1)
+    bad = int((result.get("error", pd.Series(dtype=str)) != "").sum())
+    if args.output:
+        write_table(result, args.output)
+        print(f"fraudrisk: scored {len(result) - bad} of {len(result)} rows into {args.output}", file=err)
+    else:
+        _print_table(result if bad else result.drop(columns=["error"], errors="ignore"), out)
+    if bad:
+        print(f"fraudrisk: {bad} of {len(result)} rows could not be scored; see their 'error' column", file=err)
+    return EXIT_OK
+
+
+def main(argv=None):
+    """Entry point of the ``fraudrisk`` console command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return run_score(args)
+    except FraudRiskError as error:
+        print(f"fraudrisk: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
