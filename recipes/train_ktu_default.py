@@ -49,9 +49,11 @@ def print_table(results):
     print(f"{'model':42s}" + "".join(f"{name:>21s}" for name in METRICS))
     for model, metrics in results.items():
         print(f"{model:42s}" + "".join(f"{metrics[name]:21.4f}" for name in METRICS))
-    print(f"(grouped-by-host 5-fold CV, n={next(iter(results.values()))['n']}; ECE with {ECE_BINS} equal-width "
-          "bins; noise floor = 90th percentile of the ECE of perfectly calibrated labels drawn from the "
-          "same probabilities, 500 draws)")
+    print(
+        f"(grouped-by-host 5-fold CV, n={next(iter(results.values()))['n']}; ECE with {ECE_BINS} equal-width "
+        "bins; noise floor = 90th percentile of the ECE of perfectly calibrated labels drawn from the "
+        "same probabilities, 500 draws)"
+    )
 
 
 def card_markdown(manifest):

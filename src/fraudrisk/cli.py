@@ -105,9 +105,15 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
     import pandas as pd
 
     from fraudrisk.persistence import load_model
-    from fraudrisk.readers import read_table, split_columns, write_table
+    from fraudrisk.readers import format_of, read_table, split_columns, write_table
     from fraudrisk.scoring import score_batch
 
+    if args.output:
+        try:
+            format_of(args.output)
+        except ValueError as error:
+            print(f"fraudrisk: {error}", file=err)
+            return EXIT_USAGE
     try:
         table = read_table(args.input, args.input_format)
     except (OSError, ValueError, SchemaError) as error:
@@ -134,7 +140,11 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
         result = pd.concat([extra, result], axis=1)
     bad = int((result.get("error", pd.Series(dtype=str)) != "").sum())
     if args.output:
-        write_table(result, args.output)
+        try:
+            write_table(result, args.output)
+        except OSError as error:
+            print(f"fraudrisk: cannot write {args.output}: {error}", file=err)
+            return EXIT_FAILURE
         print(f"fraudrisk: scored {len(result) - bad} of {len(result)} rows into {args.output}", file=err)
     else:
         _print_table(result if bad else result.drop(columns=["error"], errors="ignore"), out)

@@ -14,13 +14,13 @@ from fraudrisk.schema import validate_records
 
 def check_labels(y, n_records):
     """Return labels as an int array of 0/1, or raise ValueError naming the first bad one."""
-    labels = np.asarray(y).ravel()
-    if len(labels) != n_records:
-        raise ValueError(f"got {n_records} shop records but {len(labels)} labels")
-    for index, label in enumerate(labels):
-        if label not in (0, 1) or isinstance(label, str):
+    values = np.asarray(y, dtype=object).ravel().tolist()
+    if len(values) != n_records:
+        raise ValueError(f"got {n_records} shop records but {len(values)} labels")
+    for index, label in enumerate(values):
+        if isinstance(label, (str, bytes)) or label not in (0, 1):
             raise ValueError(f"label {index} must be 0 (legitimate) or 1 (fraudulent), got {label!r}")
-    return labels.astype(int)
+    return np.asarray(values, dtype=int)
 
 
 class FraudRiskModel(ClassifierMixin, BaseEstimator):

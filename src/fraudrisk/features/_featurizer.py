@@ -143,9 +143,7 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
         tags.input_tags.dict = True
-        tags.input_tags.string = True
         tags.input_tags.allow_nan = True
         tags.requires_fit = True
         return tags

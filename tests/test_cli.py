@@ -1,0 +1,111 @@
+"""The installed ``fraudrisk`` console command, run as a user would run it."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "shops.csv"
+
+
+def fraudrisk(*args, stdin=None):
+    command = shutil.which("fraudrisk", path=str(Path(sys.executable).parent))
+    if command is None:
+        pytest.fail("the fraudrisk console command is not installed next to this Python")
+    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, input=stdin, timeout=300)
+
+
+def test_version():
+    import fraudrisk as package
+
+    done = fraudrisk("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"fraudrisk {package.__version__}"
+
+
+def test_help_explains_itself():
+    done = fraudrisk("score", "--help")
+    assert done.returncode == 0
+    for words in ("probability", "--prevalence", "JSON text", "error", "--strict", "examples:"):
+        assert words in done.stdout
+
+
+def test_no_command_prints_help_and_fails():
+    done = fraudrisk()
+    assert done.returncode == 2 and "score" in done.stdout
+
+
+def test_score_example_to_stdout():
+    done = fraudrisk("score", EXAMPLES)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].split() == ["url", "probability", "band"]
+    assert len(lines) == 1 + len(pd.read_csv(EXAMPLES))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_score_to_file_keeps_every_row(tmp_path, suffix):
+    table = pd.read_csv(EXAMPLES, dtype=str, keep_default_na=False)
+    table.insert(0, "shop_id", [f"id-{i}" for i in range(len(table))])
+    table.loc[3, "tranco_rank"] = "-4"
+    table.loc[5, "url"] = "not a url"
+    source = tmp_path / "in.csv"
+    table.to_csv(source, index=False)
+    target = tmp_path / f"out{suffix}"
+    done = fraudrisk("score", source, "-o", target, "--reasons")
+    assert done.returncode == 0, done.stderr
+    assert "2 of 14 rows could not be scored" in done.stderr
+    out = pd.read_csv(target) if suffix == ".csv" else pd.read_json(target, lines=True)
+    assert len(out) == len(table) and list(out["shop_id"]) == list(table["shop_id"])
+    assert out["probability"].isna().tolist() == [i in (3, 5) for i in range(len(table))]
+    assert "field 'tranco_rank'" in out["error"][3] and "field 'url'" in out["error"][5]
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_strict_stops_at_bad_row(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"url": "https://a.example.be"}\n{"url": "https://b.example.be", "tranco_rank": 0}\n')
+    target = tmp_path / "out.csv"
+    done = fraudrisk("score", source, "-o", target, "--strict")
+    assert done.returncode == 3
+    assert "shop record 1: field 'tranco_rank'" in done.stderr
+    assert not target.exists()
+
+
+def test_stdin_and_prevalence():
+    done = fraudrisk("score", "-", "--prevalence", "0.01", stdin="url\nhttps://a.example.be\n")
+    assert done.returncode == 0 and "a.example.be" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("score", "missing.csv"), 1, "cannot read missing.csv"),
+        (("score", EXAMPLES, "--prevalence", "2"), 2, "must be a number strictly between 0 and 1"),
+        (("score", EXAMPLES, "-o", "out.txt"), 2, "cannot tell the format of out.txt"),
+        (("score", EXAMPLES, "-o", "no-such-dir/out.csv"), 1, "cannot write no-such-dir/out.csv"),
+    ],
+)
+def test_usage_errors(tmp_path, args, code, message):
+    done = fraudrisk(*args)
+    assert done.returncode == code and message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_url_column(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("name\nfoo\n")
+    done = fraudrisk("score", source)
+    assert done.returncode == 2 and "has no 'url' column" in done.stderr
+
+
+def test_tampered_model_is_refused(tmp_path):
+    from importlib import resources
+
+    source = resources.files("fraudrisk._shipped")
+    shutil.copyfile(source / "ktu-default.json", tmp_path / "m.json")
+    (tmp_path / "m.joblib").write_bytes(b"not the model")
+    done = fraudrisk("score", EXAMPLES, "--model", tmp_path / "m.joblib")
+    assert done.returncode == 1 and "refusing to load it" in done.stderr

@@ -1,0 +1,97 @@
+import numpy as np
+import pytest
+
+from fraudrisk import SchemaError, ShopFeaturizer
+from fraudrisk.features import FAMILIES
+
+
+def _column(featurizer, matrix, name):
+    return matrix[:, list(featurizer.get_feature_names_out()).index(name)]
+
+
+def test_names_match_columns(belgian_shop):
+    featurizer = ShopFeaturizer().fit([belgian_shop])
+    matrix = featurizer.transform([belgian_shop, {"url": "x.example.com"}])
+    assert matrix.shape == (2, len(featurizer.get_feature_names_out())) == (2, featurizer.n_features_out_)
+    assert all(
+        any(name.startswith(family[:4]) for family in FAMILIES) or name.startswith("ranking")
+        for name in featurizer.get_feature_names_out()
+    )
+
+
+def test_ages_are_relative_to_observation(belgian_shop):
+    shop = dict(belgian_shop, observed_at="2024-01-31", domain_registered_at="2024-01-01", tls_not_after="2024-03-01")
+    featurizer = ShopFeaturizer().fit([shop])
+    matrix = featurizer.transform([shop])
+    assert _column(featurizer, matrix, "registration_age_days")[0] == 30
+    assert _column(featurizer, matrix, "tls_days_to_expiry")[0] == 30
+
+
+def test_missing_is_nan_and_observed_empty_is_zero():
+    featurizer = ShopFeaturizer().fit([{"url": "a.example.be"}])
+    matrix = featurizer.transform([{"url": "a.example.be"}, {"url": "b.example.be", "links": [], "prices": []}])
+    assert np.isnan(_column(featurizer, matrix, "links_count")[0])
+    assert _column(featurizer, matrix, "links_count")[1] == 0
+    assert np.isnan(_column(featurizer, matrix, "registration_age_days")).all()
+
+
+def test_content_and_identity_features(belgian_shop):
+    shop = dict(
+        belgian_shop,
+        links=[
+            "https://www.chocolaterie-example.be/contact",
+            "https://facebook.com/choco",
+            "mailto:info@chocolaterie-example.be",
+        ],
+        prices=[{"price": 10, "discount_percent": 60}, {"price": 30, "old_price": 40}, {"price": 5}],
+    )
+    featurizer = ShopFeaturizer().fit([shop])
+    matrix = featurizer.transform([shop, dict(shop, enterprise_number="BE 0403.170.702")])
+    assert _column(featurizer, matrix, "links_social")[0] == 1
+    assert _column(featurizer, matrix, "links_external_domains")[0] == 1
+    assert _column(featurizer, matrix, "prices_discounted_share")[0] == pytest.approx(2 / 3)
+    assert _column(featurizer, matrix, "prices_half_off_share")[0] == pytest.approx(1 / 3)
+    assert list(_column(featurizer, matrix, "identity_enterprise_number_valid")) == [1.0, 0.0]
+    assert _column(featurizer, matrix, "contact_own_domain_email")[0] == 1
+
+
+def test_registrable_domain_lexical_features():
+    featurizer = ShopFeaturizer(families=("domain",)).fit([{"url": "x.example.be"}])
+    matrix = featurizer.transform([{"url": "https://www.nike-outlet-sale.co.uk/shoes"}])
+    assert _column(featurizer, matrix, "domain_name_length")[0] == len("nike-outlet-sale")
+    assert _column(featurizer, matrix, "domain_suffix_co_uk")[0] == 1
+    assert _column(featurizer, matrix, "domain_brand_words")[0] == 1
+    assert _column(featurizer, matrix, "domain_uses_www")[0] == 1
+
+
+def test_set_output_pandas(belgian_shop):
+    frame = ShopFeaturizer().set_output(transform="pandas").fit_transform([belgian_shop])
+    assert list(frame.columns) == list(ShopFeaturizer().fit([belgian_shop]).get_feature_names_out())
+
+
+def test_unknown_family_is_refused():
+    with pytest.raises(ValueError, match=r"families must be a non-empty subset of .*got \['colour'\]"):
+        ShopFeaturizer(families=("colour",)).fit([{"url": "a.example.be"}])
+
+
+def test_transform_reports_bad_record():
+    featurizer = ShopFeaturizer().fit([{"url": "a.example.be"}])
+    with pytest.raises(SchemaError, match="shop record 0: field 'has_logo'"):
+        featurizer.transform([{"url": "a.example.be", "has_logo": "perhaps"}])
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"url": "https://xn--bcher-kva.example/" + "a" * 1500},
+        {"url": "https://bücher.example.de", "links": ["javascript:alert(1)", "//evil.example/x", "\u202e", ""]},
+        {"url": "https://a.example.be", "links": ["https://x.example.com/"] * 30000},
+        {"url": "https://a.example.be", "enterprise_number": "BE' OR 1=1 --", "trust_seals": ["<script>"]},
+        {"url": "https://a.example.be", "prices": [{"price": 0}], "contact_emails": ["a@b"]},
+    ],
+)
+def test_hostile_but_valid_records_featurize(hostile):
+    featurizer = ShopFeaturizer().fit([hostile])
+    matrix = featurizer.transform([hostile])
+    assert matrix.shape == (1, featurizer.n_features_out_)
+    assert not np.isinf(matrix).any()

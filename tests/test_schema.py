@@ -1,0 +1,103 @@
+import math
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fraudrisk import SchemaError
+from fraudrisk.schema import FIELD_NAMES, schema_table, validate_record, validate_records
+
+
+def test_canonical_types(belgian_shop):
+    record = validate_record(belgian_shop)
+    assert record["observed_at"] == datetime(2026, 11, 20)
+    assert record["payment_methods"] == ["bancontact", "credit_card", "paypal"]
+    assert record["trustpilot_reviews"] == 120 and record["whois_hidden"] is False
+
+
+def test_missing_optional_fields_are_dropped():
+    record = validate_record(
+        {"url": "shop.example.be", "tranco_rank": None, "trustpilot_score": math.nan, "country": "", "links": None}
+    )
+    assert record == {"url": "shop.example.be"}
+
+
+def test_csv_text_values_are_parsed():
+    frame = pd.DataFrame(
+        [
+            {
+                "url": "https://a.example.be",
+                "payment_methods": '["PayPal", "money-back"]',
+                "prices": '[{"price": 19.5, "currency": "eur", "discount_percent": 60}]',
+                "whois_hidden": "true",
+                "tranco_rank": "1200",
+                "observed_at": "2024-01-02T10:00:00Z",
+            }
+        ]
+    )
+    (record,) = validate_records(frame)
+    assert record["payment_methods"] == ["buyer_protection", "paypal"]
+    assert record["prices"] == [{"price": 19.5, "currency": "EUR", "discount_percent": 60.0}]
+    assert record["whois_hidden"] is True and record["tranco_rank"] == 1200
+    assert record["observed_at"] == datetime(2024, 1, 2, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        ({"url": "https://ok.example.be", "colour": "red"}, r"shop record 1: unknown field 'colour'"),
+        ({"url": "https://ok.example.be", "tranco_rank": -3}, r"shop record 1: field 'tranco_rank' must be .*-3"),
+        (
+            {"url": "https://ok.example.be", "prices": [{"price": float("nan")}]},
+            r"shop record 1: field 'prices' must be .*item 0: 'price' must be a finite number",
+        ),
+        (
+            {"url": "https://ok.example.be", "tls_not_after": "soon"},
+            r"shop record 1: field 'tls_not_after' must be a date or ISO-8601 string, got 'soon'",
+        ),
+        (
+            {"url": "https://ok.example.be", "payment_methods": ["paypal", "barter"]},
+            r"shop record 1: field 'payment_methods' must be one of \[.*'bancontact'.*\], got 'barter'",
+        ),
+        ({"url": "https://ok.example.be", "links": [1, 2]}, r"field 'links' must be a list of strings, item 0 is int"),
+        ({"url": "https://ok.example.be", "links": "not json"}, r"field 'links' must be a list, or JSON text"),
+        ({"url": "https://ok.example.be", "has_logo": "maybe"}, r"field 'has_logo' must be true or false"),
+        (
+            {"url": "https://ok.example.be", "trustpilot_score": 7},
+            r"field 'trustpilot_score' must be .* between 0 and 5",
+        ),
+        ({"url": "https://ok.example.be", "prices": [{"price": 3, "colour": "red"}]}, r"unknown key 'colour'"),
+        ({"url": "https://ok.example.be", "domain_registered_at": "1066-10-14"}, r"a date between 1970 and 2200"),
+        ({"url": "https://ok.example.be", "country": "Belgium"}, r"field 'country' must be a two-letter"),
+        ({"url": "not a url"}, r"shop record 1: field 'url' must be an http\(s\) URL"),
+        ({"url": "ftp://files.example.be"}, r"field 'url' must be an http\(s\) URL"),
+        ({"country": "BE"}, r"shop record 1: field 'url' is required"),
+        ("https://shop.example.be", r"shop record 1: must be a mapping"),
+    ],
+)
+def test_bad_input_names_record_and_field(bad, match):
+    with pytest.raises(SchemaError, match=match) as caught:
+        validate_records([{"url": "https://fine.example.be"}, bad])
+    assert caught.value.index == 1
+
+
+def test_error_carries_field_attribute():
+    with pytest.raises(SchemaError, match="field 'tranco_rank'") as caught:
+        validate_record({"url": "a.example.be", "tranco_rank": "high"}, index=7)
+    assert caught.value.field == "tranco_rank" and "shop record 7" in str(caught.value)
+
+
+def test_records_of_wrong_container_type():
+    with pytest.raises(SchemaError, match="must be a dict, a list of dicts or a pandas DataFrame, got int"):
+        validate_records(42)
+
+
+def test_schema_table_lists_every_field():
+    table = schema_table()
+    assert all(f"`{name}`" in table for name in FIELD_NAMES)
+
+
+def test_readme_schema_table_matches_code():
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    assert schema_table() in readme.read_text(encoding="utf-8")
