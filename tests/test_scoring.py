@@ -88,3 +88,14 @@ def test_dataframe_and_dict_inputs_agree(belgian_shop):
 
 def test_public_surface():
     assert set(fraudrisk.__all__) >= {"score", "score_batch", "train", "load_model", "SchemaError"}
+
+
+def test_readme_python_example_runs(capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "critical" in printed or "high" in printed
+    assert "www.example.be" in printed
