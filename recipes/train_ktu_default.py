@@ -20,7 +20,7 @@ from fraudrisk import save_model, train
 from fraudrisk.datasets import KTU_OBSERVED_AT, data_dir, load_ktu, load_ktu_columns
 from fraudrisk.evaluation import compare_on_folds, outer_folds, plain_forest_fit_predict, recipe_fit_predict
 from fraudrisk.metrics import ECE_BINS
-from fraudrisk.persistence import SHIPPED_MODEL, library_versions
+from fraudrisk.persistence import SHIPPED_MODEL, library_versions, sha256_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = {
@@ -56,6 +56,23 @@ def print_table(results):
     )
 
 
+def calibration_text(calibration):
+    losses = calibration["candidates"]
+    chosen = calibration["method"]
+    others = ", ".join(f"{name} {loss:.4f}" for name, loss in losses.items() if name != chosen)
+    return (
+        f"{chosen} on grouped out-of-fold ensemble scores, chosen by {calibration['criterion']} "
+        f"({chosen} {losses[chosen]:.4f}" + (f" vs {others})" if others else ")")
+    )
+
+
+def bands_text(bands):
+    thresholds = bands["thresholds"]
+    parts = [f"{name} from p >= {low:.3f}" for name, low in thresholds]
+    targets = "; ".join(f"{name}: {kind} >= {goal:.0%}" for name, (kind, goal) in (bands["targets"] or {}).items())
+    return ", ".join(parts) + (f" (chosen on {bands['chosen_on']} to meet {targets})" if targets else "")
+
+
 def card_markdown(manifest):
     metrics = manifest["metrics"]
     rows = "\n".join(
@@ -69,6 +86,7 @@ def card_markdown(manifest):
 from shop records (see the schema in the README). Ensemble: {manifest["training"]["ensemble"]}, chosen among
 {", ".join(manifest["training"]["selection"]["candidates"])} by {manifest["training"]["selection"]["criterion"]};
 calibration: {manifest["calibration"]}.
+Risk bands: {bands_text(manifest["training"]["bands"])}.
 
 **Data.** {SOURCE["attribution"]} {manifest["training"]["n_records"]} shops
 ({manifest["training"]["n_fraudulent"]} fraudulent), observed {manifest["observed_at"]}.
@@ -88,6 +106,8 @@ rate ({manifest["base_rate"]:.3f}); pass `prevalence=` to re-base them.
 fraudulent. The KTU data have no links, prices, company numbers or trust seals, so this model does
 not use them (they are computed, but carry no learned weight). Its contact-e-mail signal is the
 data set's own coded value (`ktu_free_email_code`); other data leave it missing.
+
+**Training data.** sha256 `{manifest["training_data_sha256"]}` (the KTU `shops.csv`).
 
 **Artefact.** sha256 `{manifest["sha256"]}`; format version {manifest["format_version"]};
 built with {versions}. Features: {len(manifest["features"])} (listed in the JSON card).
@@ -116,7 +136,8 @@ def main():
         "name": "ktu-default",
         "data_source": SOURCE,
         "observed_at": KTU_OBSERVED_AT.date().isoformat(),
-        "calibration": "Platt scaling on the logit of grouped out-of-fold ensemble scores",
+        "training_data_sha256": sha256_of(path),
+        "calibration": calibration_text(model.metadata_["calibration"]),
         "metrics": {
             "protocol": "5-fold cross-validation grouped by host, whole recipe refitted per fold",
             "seed": args.seed,

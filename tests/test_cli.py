@@ -109,3 +109,26 @@ def test_tampered_model_is_refused(tmp_path):
     (tmp_path / "m.joblib").write_bytes(b"not the model")
     done = fraudrisk("score", EXAMPLES, "--model", tmp_path / "m.joblib")
     assert done.returncode == 1 and "refusing to load it" in done.stderr
+
+
+def test_evaluate_canonical_file_with_report(tmp_path):
+    table = pd.read_csv(EXAMPLES, dtype=str, keep_default_na=False)
+    table["is_fraud"] = [0] * 7 + [1] * 7
+    source = tmp_path / "labelled.csv"
+    table.to_csv(source, index=False)
+    done = fraudrisk("evaluate", source, "--label", "is_fraud", "--prevalence", "0.05", "--report", tmp_path / "r")
+    assert done.returncode == 0, done.stderr
+    assert "ECE noise floor" in done.stdout and "calibration slope" in done.stdout
+    assert (tmp_path / "r" / "report.json").is_file() and (tmp_path / "r" / "report.md").is_file()
+
+
+def test_evaluate_reports_a_bad_label(tmp_path):
+    source = tmp_path / "labelled.csv"
+    source.write_text("url,label\nhttps://a.example.be,1\nhttps://b.example.be,perhaps\n")
+    done = fraudrisk("evaluate", source)
+    assert done.returncode == 1 and "row 1: label column 'label' must be 0/1" in done.stderr
+
+
+def test_evaluate_refuses_the_training_data(ktu_path):
+    done = fraudrisk("evaluate", ktu_path)
+    assert done.returncode == 2 and "is this model's training data" in done.stderr

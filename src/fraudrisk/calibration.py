@@ -68,3 +68,77 @@ def shift_prevalence(proba, train_rate, target_rate):
     r1 = target_rate / train_rate
     r0 = (1 - target_rate) / (1 - train_rate)
     return r1 * proba / (r1 * proba + r0 * (1 - proba))
+
+
+class PlattCalibrator:
+    """Sigmoid calibration: ``p = sigmoid(a * logit(score) + b)``."""
+
+    name = "sigmoid"
+
+    def fit(self, scores, y):
+        """Fit on ensemble scores and 0/1 labels; returns self."""
+        self.coefficients_ = fit_platt(scores, y)
+        return self
+
+    def predict(self, scores):
+        """Calibrated probabilities for ensemble scores."""
+        return apply_platt(scores, self.coefficients_)
+
+
+class IsotonicCalibrator:
+    """Isotonic calibration: a non-decreasing step function of the score, kept inside [0.001, 0.999]."""
+
+    name = "isotonic"
+
+    def fit(self, scores, y):
+        """Fit on ensemble scores and 0/1 labels; returns self."""
+        from sklearn.isotonic import IsotonicRegression
+
+        regression = IsotonicRegression(y_min=_EPS, y_max=1 - _EPS, out_of_bounds="clip")
+        regression.fit(np.asarray(scores, dtype=float), np.asarray(y, dtype=float))
+        self.thresholds_ = regression.X_thresholds_
+        self.values_ = regression.y_thresholds_
+        return self
+
+    def predict(self, scores):
+        """Calibrated probabilities for ensemble scores (linear between the fitted steps)."""
+        return np.interp(np.asarray(scores, dtype=float), self.thresholds_, self.values_)
+
+
+CALIBRATORS = {"sigmoid": PlattCalibrator, "isotonic": IsotonicCalibrator}
+
+
+def cross_fitted(method, scores, y, folds):
+    """Out-of-fold calibrated probabilities: the calibrator of each fold never sees its rows."""
+    out = np.empty(len(y))
+    for train, test in folds:
+        out[test] = CALIBRATORS[method]().fit(scores[train], y[train]).predict(scores[test])
+    return out
+
+
+def choose_calibration(scores, y, folds, methods=("sigmoid", "isotonic")):
+    """Pick the calibration method with the lowest cross-fitted log-loss.
+
+    Parameters
+    ----------
+    scores : ndarray
+        Out-of-fold ensemble scores.
+    y : ndarray of {0, 1}
+        Labels.
+    folds : list of (train_index, test_index)
+        The folds that produced ``scores``.
+    methods : sequence of str
+        Candidates among ``CALIBRATORS``.
+
+    Returns
+    -------
+    best : str
+    log_losses : dict of str -> float
+    oof : dict of str -> ndarray
+        Cross-fitted calibrated probabilities per method.
+    """
+    from sklearn.metrics import log_loss
+
+    oof = {method: cross_fitted(method, scores, y, folds) for method in methods}
+    losses = {method: float(log_loss(y, proba, labels=[0, 1])) for method, proba in oof.items()}
+    return min(losses, key=losses.get), losses, oof

@@ -1,4 +1,4 @@
-"""The numeric classifier: a tree ensemble plus Platt calibration fitted out of fold."""
+"""The numeric classifier: a tree ensemble calibrated (sigmoid or isotonic) on out-of-fold scores."""
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -7,7 +7,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from fraudrisk.calibration import apply_platt, fit_platt
+from fraudrisk.calibration import CALIBRATORS, choose_calibration
 
 ENSEMBLES = ("random_forest", "hist_gradient_boosting", "blend")
 
@@ -35,10 +35,11 @@ def grouped_folds(y, groups, n_splits, random_state):
 
 
 class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
-    """A tree ensemble whose probabilities are calibrated by Platt scaling fitted out of fold.
+    """A tree ensemble whose probabilities are calibrated on out-of-fold scores.
 
     ``fit`` computes out-of-fold ensemble scores with folds grouped by ``groups`` (hosts),
-    fits the Platt calibrator on them, then refits the ensemble on all rows. Prediction is
+    chooses sigmoid (Platt) or isotonic calibration by cross-fitted log-loss, fits it on those
+    scores, then refits the ensemble on all rows. Prediction is
     one ensemble evaluation followed by the calibrator.
 
     Parameters
@@ -49,6 +50,8 @@ class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
         Trees (or boosting iterations) per ensemble.
     cv : int, default=5
         Folds for the out-of-fold calibration scores.
+    calibration : {"auto", "sigmoid", "isotonic"}, default="auto"
+        "auto" keeps the method with the lower cross-fitted out-of-fold log-loss.
     random_state : int, default=0
 
     Attributes
@@ -56,18 +59,22 @@ class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
     estimators_ : list of fitted estimators
     used_features_ : ndarray of bool
         Columns with at least one observed (non-NaN) training value; only these are used.
-    platt_ : tuple of float
-        Calibrator ``(slope, intercept)`` on the logit of the ensemble score.
+    calibration_ : str
+        The calibration method used ("sigmoid" or "isotonic").
+    calibration_log_loss_ : dict
+        Cross-fitted out-of-fold log-loss of each calibration method tried.
+    calibrator_ : PlattCalibrator or IsotonicCalibrator
     oof_proba_ : ndarray
         Calibrated out-of-fold probabilities of the training rows (calibrator cross-fitted).
     base_rate_ : float
         Share of positives in the training data.
     """
 
-    def __init__(self, *, ensemble="random_forest", n_estimators=300, cv=5, random_state=0):
+    def __init__(self, *, ensemble="random_forest", n_estimators=300, cv=5, calibration="auto", random_state=0):
         self.ensemble = ensemble
         self.n_estimators = n_estimators
         self.cv = cv
+        self.calibration = calibration
         self.random_state = random_state
 
     def _new_estimators(self):
@@ -114,10 +121,12 @@ class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
         for train, test in folds:
             estimators = [e.fit(X[train], y_index[train]) for e in self._new_estimators()]
             scores[test] = self._score(estimators, X[test])
-        self.oof_proba_ = np.empty(len(y))
-        for train, test in folds:
-            self.oof_proba_[test] = apply_platt(scores[test], fit_platt(scores[train], y_index[train]))
-        self.platt_ = fit_platt(scores, y_index)
+        methods = tuple(CALIBRATORS) if self.calibration == "auto" else (self.calibration,)
+        if not set(methods) <= set(CALIBRATORS):
+            raise ValueError(f"calibration must be 'auto' or one of {list(CALIBRATORS)}, got {self.calibration!r}")
+        self.calibration_, self.calibration_log_loss_, oof = choose_calibration(scores, y_index, folds, methods)
+        self.oof_proba_ = oof[self.calibration_]
+        self.calibrator_ = CALIBRATORS[self.calibration_]().fit(scores, y_index)
         self.estimators_ = [e.fit(X, y_index) for e in self._new_estimators()]
         self.base_rate_ = float(y_index.mean())
         return self
@@ -126,7 +135,7 @@ class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated class probabilities, shape (n_samples, 2)."""
         check_is_fitted(self, "estimators_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
-        positive = apply_platt(self._score(self.estimators_, X[:, self.used_features_]), self.platt_)
+        positive = self.calibrator_.predict(self._score(self.estimators_, X[:, self.used_features_]))
         return np.column_stack([1 - positive, positive])
 
     def predict(self, X):

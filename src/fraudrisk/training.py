@@ -4,13 +4,27 @@ import numpy as np
 from sklearn.metrics import log_loss
 
 from fraudrisk._hosts import host_of
+from fraudrisk.bands import DEFAULT_BAND_PREVALENCE, DEFAULT_TARGETS, choose_bands
 from fraudrisk.ensemble import ENSEMBLES, CalibratedEnsembleClassifier
 from fraudrisk.features import ShopFeaturizer
 from fraudrisk.model import FraudRiskModel, check_labels
 from fraudrisk.schema import validate_records
 
 
-def train(X, y, *, groups=None, ensembles=ENSEMBLES, n_estimators=300, cv=5, random_state=0, bands=None, families=None):
+def train(
+    X,
+    y,
+    *,
+    groups=None,
+    ensembles=ENSEMBLES,
+    n_estimators=300,
+    cv=5,
+    random_state=0,
+    bands=None,
+    band_targets=None,
+    band_prevalence=DEFAULT_BAND_PREVALENCE,
+    families=None,
+):
     """Train a calibrated fraud-risk model on labelled shop records.
 
     Each candidate ensemble is fitted with out-of-fold calibration on folds grouped by host;
@@ -34,7 +48,13 @@ def train(X, y, *, groups=None, ensembles=ENSEMBLES, n_estimators=300, cv=5, ran
     random_state : int, default=0
         Seed of folds and ensembles.
     bands : tuple of (str, float), optional
-        Risk bands; default :data:`fraudrisk.bands.DEFAULT_BANDS`.
+        Fixed risk bands. Default: chosen on the out-of-fold probabilities to meet
+        ``band_targets``.
+    band_targets : dict, optional
+        Targets for :func:`fraudrisk.bands.choose_bands`; default
+        :data:`fraudrisk.bands.DEFAULT_TARGETS`.
+    band_prevalence : float, default=0.05
+        Base rate of fraud at which the band targets must hold.
     families : tuple of str, optional
         Feature families to use; default all.
 
@@ -66,6 +86,9 @@ def train(X, y, *, groups=None, ensembles=ENSEMBLES, n_estimators=300, cv=5, ran
         selection[ensemble] = float(log_loss(labels, classifier.oof_proba_, labels=[0, 1]))
         if best is None or selection[ensemble] < selection[best.ensemble]:
             best = classifier
+    chosen = bands is None
+    if chosen:
+        bands = choose_bands(labels, best.oof_proba_, band_targets, band_prevalence, float(labels.mean()))
     model = FraudRiskModel(featurizer=featurizer, bands=bands)
     model.featurizer_ = featurizer
     model.classifier_ = best
@@ -73,8 +96,20 @@ def train(X, y, *, groups=None, ensembles=ENSEMBLES, n_estimators=300, cv=5, ran
     model.metadata_ = {
         "ensemble": best.ensemble,
         "selection": {"criterion": "grouped out-of-fold log-loss", "candidates": selection},
+        "bands": {
+            "thresholds": [list(band) for band in bands],
+            "targets": {k: list(v) for k, v in (band_targets or DEFAULT_TARGETS).items()} if chosen else None,
+            "chosen_on": f"grouped out-of-fold probabilities, weighted to a {band_prevalence:.1%} base rate"
+            if chosen
+            else "given",
+        },
         "n_records": len(records),
         "n_fraudulent": int(labels.sum()),
+        "calibration": {
+            "method": best.calibration_,
+            "criterion": "cross-fitted grouped out-of-fold log-loss",
+            "candidates": best.calibration_log_loss_,
+        },
         "random_state": random_state,
         "n_estimators": n_estimators,
         "cv": cv,
