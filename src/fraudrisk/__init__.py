@@ -7,6 +7,7 @@ to move models around, :class:`ShopFeaturizer` for the features, and the errors.
 
 __version__ = "0.1.0"
 
+from fraudrisk.evaluation import evaluate
 from fraudrisk.exceptions import FraudRiskError, ModelFormatError, ModelIntegrityError, SchemaError
 from fraudrisk.features import ShopFeaturizer
 from fraudrisk.model import FraudRiskModel
@@ -23,6 +24,7 @@ __all__ = [
     "ScoreResult",
     "ShopFeaturizer",
     "__version__",
+    "evaluate",
     "load_model",
     "save_model",
     "score",

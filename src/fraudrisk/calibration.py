@@ -105,7 +105,32 @@ class IsotonicCalibrator:
         return np.interp(np.asarray(scores, dtype=float), self.thresholds_, self.values_)
 
 
-CALIBRATORS = {"sigmoid": PlattCalibrator, "isotonic": IsotonicCalibrator}
+class BetaCalibrator:
+    """Beta calibration (Kull et al. 2017): ``logit p = a log(s) - b log(1 - s) + c``.
+
+    Unlike sigmoid scaling it can correct the two tails of the score separately.
+    """
+
+    name = "beta"
+
+    def _design(self, scores):
+        scores = np.clip(np.asarray(scores, dtype=float), _EPS, 1 - _EPS)
+        return np.column_stack([np.log(scores), -np.log1p(-scores)])
+
+    def fit(self, scores, y):
+        """Fit on ensemble scores and 0/1 labels; returns self."""
+        regression = LogisticRegression(C=1e4).fit(self._design(scores), np.asarray(y))
+        self.coefficients_ = (*map(float, regression.coef_[0]), float(regression.intercept_[0]))
+        return self
+
+    def predict(self, scores):
+        """Calibrated probabilities for ensemble scores."""
+        a, b, c = self.coefficients_
+        design = self._design(scores)
+        return 1.0 / (1.0 + np.exp(-(a * design[:, 0] + b * design[:, 1] + c)))
+
+
+CALIBRATORS = {"sigmoid": PlattCalibrator, "isotonic": IsotonicCalibrator, "beta": BetaCalibrator}
 
 
 def cross_fitted(method, scores, y, folds):

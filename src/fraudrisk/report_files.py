@@ -37,6 +37,8 @@ def to_markdown(report, title="Evaluation report"):
         f"| ECE ({s['ece_binning']}) | {_fmt(m['ece'])} |",
         f"| ECE noise floor (p90) | {_fmt(m['ece_noise_floor_p90'])} |",
         f"| calibration slope (90 % CI) | {c['slope']:.3f} ({c['slope_ci90'][0]:.3f} - {c['slope_ci90'][1]:.3f}) |",
+        f"| calibration slope if perfectly calibrated (90 % range) | {c['slope_if_calibrated_90'][0]:.3f} - "
+        f"{c['slope_if_calibrated_90'][1]:.3f} |",
         f"| calibration intercept (90 % CI) | {c['intercept']:.3f} "
         f"({c['intercept_ci90'][0]:.3f} - {c['intercept_ci90'][1]:.3f}) |",
         "",
@@ -64,14 +66,13 @@ def _plots(report, directory):
     figure, axis = plt.subplots(figsize=(5, 5), dpi=110)
     points = report.reliability
     axis.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfect calibration")
-    axis.scatter(
-        [p["mean_probability"] for p in points],
-        [p["observed_rate"] for p in points],
-        s=[20 + 4 * p["rows"] ** 0.5 * 4 for p in points],
-        alpha=0.7,
-        label="bins (area ~ shops)",
-    )
-    axis.plot([p["mean_probability"] for p in points], [p["observed_rate"] for p in points], alpha=0.5)
+    means = [p["mean_probability"] for p in points]
+    observed = [p["observed_rate"] for p in points]
+    ranges = [[p["mean_probability"]] * 2 for p in points]
+    for x, p in zip(ranges, points, strict=True):
+        axis.plot(x, p["calibrated_range_90"], color="tab:orange", linewidth=6, alpha=0.35, solid_capstyle="butt")
+    axis.plot([], [], color="tab:orange", linewidth=6, alpha=0.35, label="90 % range if perfectly calibrated")
+    axis.scatter(means, observed, s=[12 + 3 * p["rows"] ** 0.5 for p in points], zorder=3, label="bins (area ~ shops)")
     metrics = report.metrics
     axis.set(
         xlabel="predicted probability of fraud",
