@@ -76,3 +76,18 @@ def test_copied_shipped_model_loads_with_manifest(tmp_path):
     for name in ("ktu-default.joblib", "ktu-default.json"):
         shutil.copyfile(source / name, tmp_path / name)
     assert load_model(tmp_path / "ktu-default.joblib").base_rate_ == pytest.approx(406 / 807)
+
+
+def test_readme_figures_and_bands_match_the_model_card():
+    from pathlib import Path
+
+    card = json.loads((resources.files("fraudrisk._shipped") / "ktu-default.json").read_text())
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for model, v in card["metrics"]["results"].items():
+        row = (
+            f"| {model} | {v['roc_auc']:.4f} | {v['accuracy']:.4f} | {v['log_loss']:.4f} | {v['brier']:.4f} | "
+            f"{v['ece']:.4f} | {v['ece_noise_floor_p90']:.4f} |"
+        )
+        assert row in readme
+    bounds = dict(card["training"]["bands"]["thresholds"])
+    assert f"| critical | >= {bounds['critical']:.3f} |" in readme
