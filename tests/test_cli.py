@@ -1,5 +1,6 @@
 """The installed ``fraudrisk`` console command, run as a user would run it."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -132,3 +133,44 @@ def test_evaluate_reports_a_bad_label(tmp_path):
 def test_evaluate_refuses_the_training_data(ktu_path):
     done = fraudrisk("evaluate", ktu_path)
     assert done.returncode == 2 and "is this model's training data" in done.stderr
+
+
+def test_train_writes_a_model_with_card_and_refuses_a_worse_challenger(tmp_path, ktu_path):
+    champion = tmp_path / "champion.joblib"
+    done = fraudrisk("train", ktu_path, "-o", champion, "--trees", "40")
+    assert done.returncode == 0, done.stderr
+    card = json.loads(champion.with_suffix(".json").read_text())
+    assert card["data"]["fraudulent"] == 406 and card["data"]["legitimate"] == 401
+    assert card["training"]["calibration"]["method"] in {"sigmoid", "isotonic", "beta"}
+    assert card["metrics"]["results"]["fraudrisk"]["roc_auc"] > 0.9
+    # A deliberately crippled challenger: only the top-level-domain features.
+    challenger = tmp_path / "challenger.joblib"
+    done = fraudrisk(
+        "train", ktu_path, "-o", challenger, "--trees", "40", "--families", "tld", "--base-model", champion
+    )
+    assert done.returncode == 4
+    assert "refused: the challenger is worse than" in done.stderr and "log-loss" in done.stderr
+    assert not challenger.exists()
+    done = fraudrisk(
+        "train", ktu_path, "-o", challenger, "--trees", "40", "--families", "tld", "--base-model", champion, "--force"
+    )
+    assert done.returncode == 0 and challenger.exists()
+    done = fraudrisk("compare", champion, challenger, "--data", ktu_path)
+    assert done.returncode == 0 and "roc_auc" in done.stdout and "training data" in done.stderr
+
+
+def test_train_same_seed_same_predictions(tmp_path):
+    table = pd.read_csv(EXAMPLES, dtype=str, keep_default_na=False)
+    table = pd.concat([table] * 3, ignore_index=True)
+    table["url"] = [f"https://shop{i}.example{i % 7}.be" for i in range(len(table))]
+    table["label"] = [i % 2 for i in range(len(table))]
+    source = tmp_path / "labelled.csv"
+    table.to_csv(source, index=False)
+    for name in ("a", "b"):
+        done = fraudrisk("train", source, "-o", tmp_path / f"{name}.joblib", "--trees", "20", "--seed", "3")
+        assert done.returncode == 0, done.stderr
+    from fraudrisk import load_model
+
+    first = load_model(tmp_path / "a.joblib").predict_proba(table.drop(columns=["label"]))
+    second = load_model(tmp_path / "b.joblib").predict_proba(table.drop(columns=["label"]))
+    assert (first == second).all()

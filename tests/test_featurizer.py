@@ -47,7 +47,7 @@ def test_content_and_identity_features(belgian_shop):
     )
     featurizer = ShopFeaturizer().fit([shop])
     matrix = featurizer.transform([shop, dict(shop, enterprise_number="BE 0403.170.702")])
-    assert _column(featurizer, matrix, "links_social")[0] == 1
+    assert _column(featurizer, matrix, "services_social_profiles")[0] == 1
     assert _column(featurizer, matrix, "links_external_domains")[0] == 1
     assert _column(featurizer, matrix, "prices_discounted_share")[0] == pytest.approx(2 / 3)
     assert _column(featurizer, matrix, "prices_half_off_share")[0] == pytest.approx(1 / 3)
@@ -56,10 +56,10 @@ def test_content_and_identity_features(belgian_shop):
 
 
 def test_registrable_domain_lexical_features():
-    featurizer = ShopFeaturizer(families=("domain",)).fit([{"url": "x.example.be"}])
+    featurizer = ShopFeaturizer(families=("domain", "tld")).fit([{"url": "x.example.be"}])
     matrix = featurizer.transform([{"url": "https://www.nike-outlet-sale.co.uk/shoes"}])
     assert _column(featurizer, matrix, "domain_name_length")[0] == len("nike-outlet-sale")
-    assert _column(featurizer, matrix, "domain_suffix_co_uk")[0] == 1
+    assert _column(featurizer, matrix, "tld_co_uk")[0] == 1
     assert _column(featurizer, matrix, "domain_brand_words")[0] == 1
     assert _column(featurizer, matrix, "domain_uses_www")[0] == 1
 
@@ -95,3 +95,15 @@ def test_hostile_but_valid_records_featurize(hostile):
     matrix = featurizer.transform([hostile])
     assert matrix.shape == (1, featurizer.n_features_out_)
     assert not np.isinf(matrix).any()
+
+
+def test_link_vocabulary_is_learned_from_training_shops():
+    shops = [{"url": f"https://s{i}.example.be", "links": ["https://t.me/x", f"https://s{i}.example.be/cart"]}
+             for i in range(12)]
+    shops.append({"url": "https://rare.example.be", "links": ["https://only-once.example.org/"]})
+    featurizer = ShopFeaturizer(families=("link_tokens",), min_link_token_shops=10).fit(shops)
+    assert featurizer.link_vocabulary_ == ("path:cart", "site:t.me")
+    matrix = featurizer.transform([{"url": "https://n.example.be", "links": ["https://t.me/y"]},
+                                   {"url": "https://m.example.be"}])
+    assert matrix[0].tolist() == [0.0, 1.0] and np.isnan(matrix[1]).all()
+    assert list(featurizer.get_feature_names_out()) == ["link_path:cart", "link_site:t.me"]

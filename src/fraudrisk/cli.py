@@ -8,6 +8,8 @@ import argparse
 import sys
 
 from fraudrisk import __version__
+from fraudrisk.cli_models import add_commands as add_model_commands
+from fraudrisk.cli_models import run_compare, run_train
 from fraudrisk.exceptions import FraudRiskError, SchemaError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
@@ -103,6 +105,7 @@ def build_parser():
     )
     evaluate.add_argument("--report", metavar="DIR", help="write report.json, report.md and PNG plots here")
     evaluate.add_argument("--seed", type=int, default=0, help="seed of folds and training with --cv")
+    add_model_commands(commands, argparse.RawDescriptionHelpFormatter)
     return parser
 
 
@@ -247,7 +250,8 @@ def main(argv=None):
         parser.print_help()
         return EXIT_USAGE
     try:
-        return run_score(args) if args.command == "score" else run_evaluate(args)
+        runners = {"score": run_score, "evaluate": run_evaluate, "train": run_train, "compare": run_compare}
+        return runners[args.command](args)
     except FraudRiskError as error:
         print(f"fraudrisk: {error}", file=sys.stderr)
         return EXIT_FAILURE

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fraudrisk.features import FAMILIES
 from fraudrisk.reason_text import describe
 
 MIN_EFFECT = 0.01
@@ -39,11 +38,10 @@ class Reason:
 def family_slices(featurizer):
     """Map family name to the slice of its columns in the featurizer output."""
     slices, start = {}, 0
-    for family in featurizer.families_:
-        width = len(FAMILIES[family].NAMES)
-        slices[family] = slice(start, start + width)
-        start += width
-    return slices
+    for family, names in featurizer.family_columns().items():
+        slices[family] = slice(start, start + len(names))
+        start += len(names)
+    return {family: columns for family, columns in slices.items() if columns.stop > columns.start}
 
 
 def reference_profile(featurizer, legit_features):

@@ -63,6 +63,19 @@ def _reviews(record):
     return f"TrustPilot score {record.get('trustpilot_score', 'unknown')}"
 
 
+def _tld(record):
+    _, _, suffix = split_host(host_of(record["url"]))
+    return f"the top-level domain '.{_clean(suffix)}' is common among fraudulent shops in the training data"
+
+
+def _services(record):
+    return "the third-party services and social links on the home page resemble those of fraudulent shops"
+
+
+def _link_tokens(record):
+    return "the sites and pages the home page links to resemble those of fraudulent shops"
+
+
 def _links(record):
     return f"{len(record.get('links') or [])} links on the home page, in a pattern seen on fraudulent shops"
 
@@ -85,6 +98,9 @@ def _identity(record):
 
 _DESCRIBERS = {
     "domain": _domain,
+    "tld": _tld,
+    "services": _services,
+    "link_tokens": _link_tokens,
     "registration": _registration,
     "tls": _tls,
     "payments": _payments,

@@ -24,6 +24,7 @@ def train(
     band_targets=None,
     band_prevalence=DEFAULT_BAND_PREVALENCE,
     families=None,
+    progress=None,
 ):
     """Train a calibrated fraud-risk model on labelled shop records.
 
@@ -57,6 +58,8 @@ def train(
         Base rate of fraud at which the band targets must hold.
     families : tuple of str, optional
         Feature families to use; default all.
+    progress : callable, optional
+        Called with a short message at each stage (the CLI prints them on a terminal).
 
     Returns
     -------
@@ -70,13 +73,17 @@ def train(
     ValueError
         When labels are not 0/1 or do not match the records.
     """
+    say = progress or (lambda message: None)
+    say(f"validating {len(X)} shop records")
     records = validate_records(X)
     labels = check_labels(y, len(records))
+    say("featurizing")
     featurizer = ShopFeaturizer(families=families).fit(records)
     features = featurizer.transform_canonical(records)
     groups = np.asarray([host_of(r["url"]) for r in records] if groups is None else groups)
     selection, best = {}, None
     for ensemble in ensembles:
+        say(f"fitting {ensemble} with grouped out-of-fold calibration ({cv} folds)")
         classifier = CalibratedEnsembleClassifier(
             ensemble=ensemble,
             n_estimators=n_estimators,

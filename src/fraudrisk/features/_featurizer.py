@@ -8,28 +8,26 @@ from fraudrisk.features import (
     contact,
     domain,
     identity,
+    link_tokens,
     links,
     payments,
     prices,
     registration,
     reviews,
+    services,
+    tld,
     tls,
-)
+)  # fmt: skip
 from fraudrisk.features._view import ShopView, utc_now
 from fraudrisk.schema import validate_record, validate_records
 
 FAMILIES = {
-    "domain": domain,
-    "registration": registration,
-    "tls": tls,
-    "payments": payments,
-    "contact": contact,
-    "reviews": reviews,
-    "links": links,
-    "prices": prices,
-    "identity": identity,
-}
-"""Attribute families in output order; each module has ``NAMES`` and ``featurize(view)``."""
+    "domain": domain, "tld": tld, "registration": registration, "tls": tls, "payments": payments,
+    "contact": contact, "reviews": reviews, "links": links, "services": services, "prices": prices,
+    "identity": identity, "link_tokens": link_tokens,
+}  # fmt: skip
+"""Attribute families in output order. Each module has ``NAMES`` and ``featurize(view)``, except
+``link_tokens``, whose columns are a vocabulary learned in ``fit``."""
 
 
 class ShopFeaturizer(TransformerMixin, BaseEstimator):
@@ -42,11 +40,17 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
     ----------
     families : tuple of str or None, default=None
         Attribute families to compute, from ``FAMILIES``; None means all of them.
+    max_link_tokens : int, default=300
+        Size of the learned vocabulary of link tokens (external sites and path words).
+    min_link_token_shops : int, default=10
+        A link token enters the vocabulary only when at least this many training shops have it.
 
     Attributes
     ----------
     families_ : tuple of str
         The families used, in output order.
+    link_vocabulary_ : tuple of str
+        Learned link tokens (empty when the training records have no links).
     n_features_out_ : int
         Number of output columns.
 
@@ -59,8 +63,10 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
     np.float64(9.0)
     """
 
-    def __init__(self, *, families=None):
+    def __init__(self, *, families=None, max_link_tokens=300, min_link_token_shops=10):
         self.families = families
+        self.max_link_tokens = max_link_tokens
+        self.min_link_token_shops = min_link_token_shops
 
     def _resolve_families(self):
         families = tuple(FAMILIES) if self.families is None else tuple(self.families)
@@ -70,7 +76,7 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         return families
 
     def fit(self, X, y=None):
-        """Check the records and fix the output columns.
+        """Check the records, learn the link vocabulary and fix the output columns.
 
         Parameters
         ----------
@@ -84,7 +90,13 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         self : ShopFeaturizer
         """
         self.families_ = self._resolve_families()
-        validate_records(X)
+        records = validate_records(X)
+        self.link_vocabulary_ = ()
+        if "link_tokens" in self.families_:
+            now = utc_now()
+            views = (ShopView(record, now) for record in records)
+            self.link_vocabulary_ = link_tokens.learn_vocabulary(views, self.max_link_tokens, self.min_link_token_shops)
+        self.link_token_positions_ = {token: i for i, token in enumerate(self.link_vocabulary_)}
         self.n_features_out_ = len(self.get_feature_names_out())
         return self
 
@@ -112,19 +124,36 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         """Featurize records already validated by :func:`fraudrisk.schema.validate_records`."""
         check_is_fitted(self, "families_")
         now = now or utc_now()
-        modules = [FAMILIES[name] for name in self.families_]
+        featurizers = [self._family_function(name) for name in self.families_]
         rows = []
         for record in records:
             view = ShopView(record, now)
             row = []
-            for module in modules:
-                row.extend(module.featurize(view))
+            for featurize in featurizers:
+                row.extend(featurize(view))
             rows.append(row)
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), self.n_features_out_)
+
+    def _family_function(self, name):
+        if name == "link_tokens":
+            vocabulary, positions = self.link_vocabulary_, self.link_token_positions_
+            return lambda view: link_tokens.featurize(view, vocabulary, positions)
+        return FAMILIES[name].featurize
 
     def transform_one(self, record, now=None):
         """Featurize one raw record dict; returns an array of shape (1, n_features_out_)."""
         return self.transform_canonical([validate_record(record)], now)
+
+    def family_columns(self):
+        """Map each family to its output column names, in output order."""
+        families = getattr(self, "families_", None) or self._resolve_families()
+        vocabulary = getattr(self, "link_vocabulary_", ())
+        return {
+            family: [f"link_{token}" for token in vocabulary]
+            if family == "link_tokens"
+            else list(FAMILIES[family].NAMES)
+            for family in families
+        }
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns, prefixed by family (e.g. ``tls_days_to_expiry``).
@@ -138,8 +167,7 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         -------
         ndarray of str
         """
-        families = getattr(self, "families_", None) or self._resolve_families()
-        return np.asarray([name for family in families for name in FAMILIES[family].NAMES], dtype=object)
+        return np.asarray([name for names in self.family_columns().values() for name in names], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

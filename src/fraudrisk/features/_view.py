@@ -2,7 +2,19 @@
 
 from datetime import datetime, timezone
 
-from fraudrisk._hosts import host_of, split_host
+from fraudrisk._hosts import host_of, registrable_domain, split_host
+
+MAX_LINKS = 20000
+MAX_LINK_LENGTH = 300
+
+
+def _parse_link(link):
+    lowered = link.lower()[:MAX_LINK_LENGTH]
+    if lowered.startswith(("http://", "https://", "//")):
+        absolute = lowered if "://" in lowered else "http:" + lowered
+        rest = absolute.split("://", 1)[1]
+        return lowered, registrable_domain(host_of(absolute)), rest.split("/", 1)[1] if "/" in rest else ""
+    return lowered, "", lowered
 
 
 class ShopView:
@@ -16,7 +28,7 @@ class ShopView:
         Observation time to use when the record has no ``observed_at``.
     """
 
-    __slots__ = ("record", "observed_at", "host", "subdomain", "domain", "suffix", "has_www")
+    __slots__ = ("record", "observed_at", "host", "subdomain", "domain", "suffix", "has_www", "_links")
 
     def __init__(self, record, now):
         self.record = record
@@ -25,9 +37,21 @@ class ShopView:
         self.host = host_of(url)
         self.has_www = "://www." in url.lower() or url.lower().startswith("www.")
         self.subdomain, self.domain, self.suffix = split_host(self.host)
+        self._links = False
 
     def get(self, name, default=None):
         return self.record.get(name, default)
+
+    def parsed_links(self):
+        """Links split once for every family: a list of ``(lowered, domain, path)`` or None.
+
+        ``domain`` is the registrable domain of an absolute link (``""`` for relative ones and
+        ``mailto:`` / ``javascript:``); at most ``MAX_LINKS`` links of ``MAX_LINK_LENGTH`` characters.
+        """
+        if self._links is False:
+            links = self.record.get("links")
+            self._links = None if links is None else [_parse_link(link) for link in links[:MAX_LINKS]]
+        return self._links
 
     def days_since(self, moment):
         """Whole days from ``moment`` to the observation time (negative if after it)."""

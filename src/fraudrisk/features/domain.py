@@ -1,101 +1,20 @@
-"""URL and domain-name lexical features, computed on the registrable domain."""
+"""URL and domain-name lexical features of the registrable domain (its suffix is in ``tld``)."""
 
-from fraudrisk.features._view import one_hot
-
-SUFFIXES = (
-    "com",
-    "de",
-    "be",
-    "nl",
-    "fr",
-    "co.uk",
-    "net",
-    "org",
-    "eu",
-    "shop",
-    "store",
-    "online",
-    "top",
-    "xyz",
-    "other",
-)
-SALES_WORDS = (
-    "shop",
-    "store",
-    "outlet",
-    "sale",
-    "official",
-    "online",
-    "cheap",
-    "deal",
-    "buy",
-    "mall",
-    "discount",
-    "factory",
-    "clearance",
-    "best",
-    "market",
-    "boutique",
-)
-
+# fmt: off
+SALES_WORDS = ("shop", "store", "outlet", "sale", "official", "online", "cheap", "deal", "buy", "mall",
+               "discount", "factory", "clearance", "best", "market", "boutique")
 PHARMA_WORDS = ("pharm", "apothe", "generic", "pill", "meds", "drug", "rx", "viagra", "cialis")
-BRAND_WORDS = (
-    "nike",
-    "jordan",
-    "adidas",
-    "puma",
-    "keen",
-    "ugg",
-    "crocs",
-    "lego",
-    "dyson",
-    "rolex",
-    "gucci",
-    "prada",
-    "chanel",
-    "louis",
-    "vuitton",
-    "moncler",
-    "canada",
-    "northface",
-    "ralph",
-    "lauren",
-    "hilfiger",
-    "zara",
-    "apple",
-    "samsung",
-    "ray-ban",
-    "rayban",
-    "oakley",
-    "pandora",
-    "swarovski",
-    "birkenstock",
-    "salomon",
-    "asics",
-    "newbalance",
-    "converse",
-    "vans",
-    "skechers",
-    "barbour",
-    "stone-island",
-    "stihl",
-)
+BRAND_WORDS = ("nike", "jordan", "adidas", "puma", "keen", "ugg", "crocs", "lego", "dyson", "rolex", "gucci",
+               "prada", "chanel", "louis", "vuitton", "moncler", "canada", "northface", "ralph", "lauren",
+               "hilfiger", "zara", "apple", "samsung", "ray-ban", "rayban", "oakley", "pandora", "swarovski",
+               "birkenstock", "salomon", "asics", "newbalance", "converse", "vans", "skechers", "barbour",
+               "stone-island", "stihl")
+# fmt: on
 
 NAMES = (
-    "domain_name_length",
-    "domain_digits",
-    "domain_hyphens",
-    "domain_sales_words",
-    "domain_pharma_words",
-    "domain_brand_words",
-    "domain_subdomain_levels",
-    "domain_uses_www",
-    "domain_https",
-    "domain_idn",
-    "domain_suffix_length",
-    "domain_suffix_levels",
-    *(f"domain_suffix_{suffix.replace('.', '_')}" for suffix in SUFFIXES),
-)
+    "domain_name_length", "domain_digits", "domain_hyphens", "domain_sales_words", "domain_pharma_words",
+    "domain_brand_words", "domain_subdomain_levels", "domain_uses_www", "domain_https", "domain_idn",
+)  # fmt: skip
 
 
 def featurize(view):
@@ -112,7 +31,4 @@ def featurize(view):
         float(view.has_www),
         float(view.record["url"].lower().startswith("https://")),
         float("xn--" in view.host or not view.host.isascii()),
-        float(len(view.suffix)),
-        float(view.suffix.count(".") + 1 if view.suffix else 0),
-        *one_hot(view.suffix, SUFFIXES),
     ]

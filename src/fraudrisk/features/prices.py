@@ -1,18 +1,18 @@
-"""Home-page prices: how many, how they are discounted, in which currencies."""
+"""Home-page prices: how many, how they are discounted, their level and spread, their currencies."""
 
 import math
 import statistics
 
 from fraudrisk.features._view import NAN
 
+CURRENCIES = ("EUR", "USD", "GBP")
+
 NAMES = (
-    "prices_count",
-    "prices_discounted_share",
-    "prices_half_off_share",
-    "prices_struck_share",
-    "prices_median_log",
-    "prices_currencies",
-)
+    "prices_count", "prices_discounted_share", "prices_30_off_share", "prices_half_off_share",
+    "prices_70_off_share", "prices_mean_discount", "prices_struck_share", "prices_median_log", "prices_min_log",
+    "prices_max_log", "prices_spread_log", "prices_ending_99_share", "prices_round_share", "prices_currencies",
+    *(f"prices_share_{code.lower()}" for code in CURRENCIES), "prices_share_other_currency",
+)  # fmt: skip
 
 
 def _discount(price):
@@ -28,14 +28,27 @@ def featurize(view):
     if prices is None:
         return [NAN] * len(NAMES)
     if not prices:
-        return [0.0, 0.0, 0.0, 0.0, NAN, 0.0]
+        return [0.0] * 7 + [NAN] * 4 + [0.0] * (len(NAMES) - 11)
     count = len(prices)
     discounts = [_discount(price) for price in prices]
+    logs = sorted(math.log1p(price["price"]) for price in prices)
+    cents = [round(price["price"] * 100) % 100 for price in prices]
+    currencies = [price.get("currency") for price in prices]
     return [
         float(count),
         sum(d > 0 for d in discounts) / count,
+        sum(d >= 30 for d in discounts) / count,
         sum(d >= 50 for d in discounts) / count,
+        sum(d >= 70 for d in discounts) / count,
+        sum(discounts) / count,
         sum(bool(price.get("struck_through")) for price in prices) / count,
-        math.log1p(statistics.median(price["price"] for price in prices)),
-        float(len({price["currency"] for price in prices if "currency" in price})),
+        statistics.median(logs),
+        logs[0],
+        logs[-1],
+        statistics.pstdev(logs),
+        sum(c in (99, 95) for c in cents) / count,
+        sum(c == 0 for c in cents) / count,
+        float(len({c for c in currencies if c})),
+        *(sum(c == code for c in currencies) / count for code in CURRENCIES),
+        sum(c is not None and c not in CURRENCIES for c in currencies) / count,
     ]
