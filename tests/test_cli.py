@@ -174,3 +174,18 @@ def test_train_same_seed_same_predictions(tmp_path):
     first = load_model(tmp_path / "a.joblib").predict_proba(table.drop(columns=["label"]))
     second = load_model(tmp_path / "b.joblib").predict_proba(table.drop(columns=["label"]))
     assert (first == second).all()
+
+
+def test_explain_prints_reasons_and_red_flags(tmp_path):
+    source = tmp_path / "shops.jsonl"
+    source.write_text(
+        '{"url": "https://coolbIue-outlet.shop", "observed_at": "2026-11-20", "domain_registered_at": "2026-11-11",'
+        ' "enterprise_number": "BE 0403.170.702", "payment_methods": ["crypto"]}\n'
+        '{"url": "https://ok.example.be", "tranco_rank": -1}\n'
+    )
+    done = fraudrisk("explain", source)
+    assert done.returncode == 0, done.stderr
+    assert "domain registered 9 days before it was observed" in done.stdout
+    assert "! enterprise number 'BE 0403.170.702' fails" in done.stdout
+    assert "row 1: not scored: shop record: field 'tranco_rank'" in done.stdout
+    assert "1 rows could not be scored" in done.stderr

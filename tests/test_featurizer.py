@@ -98,12 +98,15 @@ def test_hostile_but_valid_records_featurize(hostile):
 
 
 def test_link_vocabulary_is_learned_from_training_shops():
-    shops = [{"url": f"https://s{i}.example.be", "links": ["https://t.me/x", f"https://s{i}.example.be/cart"]}
-             for i in range(12)]
+    shops = [
+        {"url": f"https://s{i}.example.be", "links": ["https://t.me/x", f"https://s{i}.example.be/cart"]}
+        for i in range(12)
+    ]
     shops.append({"url": "https://rare.example.be", "links": ["https://only-once.example.org/"]})
     featurizer = ShopFeaturizer(families=("link_tokens",), min_link_token_shops=10).fit(shops)
     assert featurizer.link_vocabulary_ == ("path:cart", "site:t.me")
-    matrix = featurizer.transform([{"url": "https://n.example.be", "links": ["https://t.me/y"]},
-                                   {"url": "https://m.example.be"}])
+    matrix = featurizer.transform(
+        [{"url": "https://n.example.be", "links": ["https://t.me/y"]}, {"url": "https://m.example.be"}]
+    )
     assert matrix[0].tolist() == [0.0, 1.0] and np.isnan(matrix[1]).all()
     assert list(featurizer.get_feature_names_out()) == ["link_path:cart", "link_site:t.me"]

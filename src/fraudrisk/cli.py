@@ -9,7 +9,7 @@ import sys
 
 from fraudrisk import __version__
 from fraudrisk.cli_models import add_commands as add_model_commands
-from fraudrisk.cli_models import run_compare, run_train
+from fraudrisk.cli_models import read_labelled_or_report, run_compare, run_train
 from fraudrisk.exceptions import FraudRiskError, SchemaError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
@@ -69,6 +69,11 @@ def build_parser():
     score.add_argument("--reasons", action="store_true", help="add the top reasons behind each score")
     score.add_argument("--strict", action="store_true", help="stop at the first bad row (exit code 3)")
     score.add_argument(
+        "--seal-members",
+        metavar="FILE",
+        help="trust-seal members list (lines 'seal,host') to check claimed seals with --reasons",
+    )
+    score.add_argument(
         "--input-format", choices=("csv", "jsonl", "parquet"), help="format of INPUT when its name does not tell"
     )
     evaluate = commands.add_parser(
@@ -105,6 +110,18 @@ def build_parser():
     )
     evaluate.add_argument("--report", metavar="DIR", help="write report.json, report.md and PNG plots here")
     evaluate.add_argument("--seed", type=int, default=0, help="seed of folds and training with --cv")
+    explain = commands.add_parser(
+        "explain",
+        help="a readable explanation per shop: score, reasons, red flags",
+        description="Explain the score of every shop in INPUT: probability and band, "
+        "the attribute families that raise it most (with the shop's own values) and "
+        "red flags (hard evidence such as an invalid enterprise number).",
+    )
+    explain.add_argument("input", metavar="INPUT", help="shop file (.csv, .jsonl, .jsonl.gz, .parquet) or -")
+    explain.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    explain.add_argument("--prevalence", type=_probability, metavar="P", help="deployment base rate of fraud")
+    explain.add_argument("--seal-members", metavar="FILE", help="trust-seal members list (lines 'seal,host')")
+    explain.add_argument("--input-format", choices=("csv", "jsonl", "parquet"))
     add_model_commands(commands, argparse.RawDescriptionHelpFormatter)
     return parser
 
@@ -201,18 +218,57 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
     return EXIT_OK
 
 
+def _seals(args):
+    from fraudrisk.red_flags import load_seal_members
+
+    return load_seal_members(args.seal_members) if getattr(args, "seal_members", None) else None
+
+
+def run_explain(args, out=sys.stdout, err=sys.stderr):
+    """Run ``fraudrisk explain``; return the exit code."""
+    from fraudrisk.persistence import load_model
+    from fraudrisk.readers import read_table, split_columns
+    from fraudrisk.schema import iter_raw_records
+    from fraudrisk.scoring import score
+
+    try:
+        fields, _ = split_columns(read_table(args.input, args.input_format))
+        seals = _seals(args)
+    except (OSError, ValueError, SchemaError) as error:
+        print(f"fraudrisk: cannot read {args.input}: {error}", file=err)
+        return EXIT_FAILURE
+    model = load_model(args.model) if args.model else None
+    bad = 0
+    for index, record in enumerate(iter_raw_records(fields)):
+        try:
+            result = score(record, model=model, prevalence=args.prevalence, seal_members=seals)
+        except SchemaError as error:
+            bad += 1
+            print(f"row {index}: not scored: {error}\n", file=out)
+            continue
+        print(f"{result.url}\n  probability {result.probability:.3f}, band {result.band}", file=out)
+        for reason in result.reasons:
+            print(f"  + {reason.message} (+{reason.effect:.2f})", file=out)
+        if not result.reasons:
+            print("  no attribute raises the risk noticeably", file=out)
+        for flag in result.red_flags:
+            print(f"  ! {flag.message}", file=out)
+        print(file=out)
+    if bad:
+        print(f"fraudrisk: {bad} rows could not be scored", file=err)
+    return EXIT_OK
+
+
 def run_evaluate(args, out=sys.stdout, err=sys.stderr):
     """Run ``fraudrisk evaluate``; return the exit code."""
     from fraudrisk.evaluation import evaluate, evaluate_recipe
-    from fraudrisk.labelled import read_labelled
     from fraudrisk.persistence import load_model, sha256_of
     from fraudrisk.report_files import to_markdown, write_report
 
-    try:
-        X, y = read_labelled(args.input, args.data_format, args.label)
-    except (OSError, ValueError) as error:
-        print(f"fraudrisk: cannot read {args.input}: {error}", file=err)
+    labelled = read_labelled_or_report(args.input, args, err)
+    if labelled is None:
         return EXIT_FAILURE
+    X, y = labelled
     if args.cv is not None:
         if args.cv < 2:
             print("fraudrisk: --cv needs at least 2 folds", file=err)
@@ -250,7 +306,13 @@ def main(argv=None):
         parser.print_help()
         return EXIT_USAGE
     try:
-        runners = {"score": run_score, "evaluate": run_evaluate, "train": run_train, "compare": run_compare}
+        runners = {
+            "score": run_score,
+            "evaluate": run_evaluate,
+            "train": run_train,
+            "compare": run_compare,
+            "explain": run_explain,
+        }
         return runners[args.command](args)
     except FraudRiskError as error:
         print(f"fraudrisk: {error}", file=sys.stderr)

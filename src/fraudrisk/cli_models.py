@@ -72,6 +72,17 @@ def add_commands(commands, formatter):
     )
 
 
+def read_labelled_or_report(path, args, err):
+    """Read a labelled file for a command; on failure print why and return None."""
+    from fraudrisk.labelled import read_labelled
+
+    try:
+        return read_labelled(path, args.data_format, args.label)
+    except (OSError, ValueError) as error:
+        print(f"fraudrisk: cannot read {path}: {error}", file=err)
+        return None
+
+
 def _progress(args, err):
     if args.quiet or not err.isatty():
         return None
@@ -82,7 +93,6 @@ def _progress(args, err):
 def run_train(args, out=sys.stdout, err=sys.stderr):
     """Run ``fraudrisk train``; return the exit code."""
     from fraudrisk.features import FAMILIES
-    from fraudrisk.labelled import read_labelled
     from fraudrisk.merging import merge_labelled
     from fraudrisk.metrics import probability_metrics
     from fraudrisk.persistence import load_model, save_model, sha256_of
@@ -91,11 +101,10 @@ def run_train(args, out=sys.stdout, err=sys.stderr):
     progress = _progress(args, err)
     parts, sources = [], []
     for path in args.inputs:
-        try:
-            parts.append(read_labelled(path, args.data_format, args.label))
-        except (OSError, ValueError) as error:
-            print(f"fraudrisk: cannot read {path}: {error}", file=err)
+        part = read_labelled_or_report(path, args, err)
+        if part is None:
             return EXIT_FAILURE
+        parts.append(part)
         sources.append({"file": str(path), "sha256": sha256_of(path), "rows": len(parts[-1][1])})
     X, y, merge = merge_labelled(parts)
     for conflict in merge["conflicts"]:
@@ -178,15 +187,13 @@ def _comparison_table(results):
 
 def run_compare(args, out=sys.stdout, err=sys.stderr):
     """Run ``fraudrisk compare``; return the exit code."""
-    from fraudrisk.labelled import read_labelled
     from fraudrisk.metrics import probability_metrics
     from fraudrisk.persistence import load_model, sha256_of
 
-    try:
-        X, y = read_labelled(args.data, args.data_format, args.label)
-    except (OSError, ValueError) as error:
-        print(f"fraudrisk: cannot read {args.data}: {error}", file=err)
+    labelled = read_labelled_or_report(args.data, args, err)
+    if labelled is None:
         return EXIT_FAILURE
+    X, y = labelled
     digest = sha256_of(args.data)
     results = {}
     for path in (args.model_a, args.model_b):

@@ -13,7 +13,9 @@ ENSEMBLES = ("random_forest", "hist_gradient_boosting", "blend")
 
 
 def _base_estimators(kind, n_estimators, random_state):
-    forest = RandomForestClassifier(n_estimators=n_estimators, random_state=random_state, n_jobs=1)
+    # All cores to fit (each tree has its own seed, so results do not depend on the core count);
+    # prediction is switched to one thread after fitting: threads cost more than they save there.
+    forest = RandomForestClassifier(n_estimators=n_estimators, random_state=random_state, n_jobs=-1)
     boosting = HistGradientBoostingClassifier(
         max_iter=n_estimators,
         learning_rate=0.05,
@@ -128,6 +130,9 @@ class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
         self.oof_proba_ = oof[self.calibration_]
         self.calibrator_ = CALIBRATORS[self.calibration_]().fit(scores, y_index)
         self.estimators_ = [e.fit(X, y_index) for e in self._new_estimators()]
+        for estimator in self.estimators_:
+            if hasattr(estimator, "n_jobs"):
+                estimator.n_jobs = 1
         self.base_rate_ = float(y_index.mean())
         return self
 

@@ -11,6 +11,7 @@ from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
 from fraudrisk.features._view import utc_now
 from fraudrisk.persistence import load_model
+from fraudrisk.red_flags import red_flags
 from fraudrisk.schema import iter_raw_records, validate_record
 
 
@@ -28,12 +29,16 @@ class ScoreResult:
         Named risk band (see :mod:`fraudrisk.bands`).
     reasons : list of Reason
         Attribute families that raise this shop's probability most, strongest first.
+    red_flags : list of RedFlag
+        Hard evidence found in the record itself (invalid enterprise number, look-alike
+        domain ...). Red flags do not change the probability.
     """
 
     url: str
     probability: float
     band: str
     reasons: list = field(default_factory=list)
+    red_flags: list = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +56,7 @@ def _score_valid(model, records, prevalence, with_reasons, now):
     return proba, [top_reasons(effects, row, record) for row, record in enumerate(records)]
 
 
-def score(record, model=None, prevalence=None):
+def score(record, model=None, prevalence=None, *, seal_members=None):
     """Score one shop.
 
     Parameters
@@ -62,6 +67,8 @@ def score(record, model=None, prevalence=None):
         Default: the shipped model.
     prevalence : float in (0, 1), optional
         Base rate of fraud where you deploy; default: the training base rate.
+    seal_members : dict, optional
+        Trust-seal members (:func:`fraudrisk.red_flags.load_seal_members`) to check claimed seals.
 
     Returns
     -------
@@ -83,10 +90,11 @@ def score(record, model=None, prevalence=None):
     canonical = validate_record(record)
     proba, reasons = _score_valid(model, [canonical], prevalence, True, utc_now())
     probability = float(proba[0])
-    return ScoreResult(canonical["url"], probability, band_of(probability, model.bands_), reasons[0])
+    flags = red_flags(canonical, seal_members)
+    return ScoreResult(canonical["url"], probability, band_of(probability, model.bands_), reasons[0], flags)
 
 
-def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="raise"):
+def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="raise", seal_members=None):
     """Score many shops; one output row per input row, in input order.
 
     Parameters
@@ -98,10 +106,12 @@ def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="
     prevalence : float in (0, 1), optional
         Base rate of fraud where you deploy.
     reasons : bool, default=False
-        Add a ``reasons`` column (top reasons as text, ``"; "``-separated).
+        Add ``reasons`` (top reasons) and ``red_flags`` columns, as text, ``"; "``-separated.
     errors : {"raise", "report"}, default="raise"
         "raise" stops at the first bad record with :class:`SchemaError`; "report" gives that
         row an ``error`` text and an empty probability and goes on.
+    seal_members : dict, optional
+        Trust-seal members to check claimed seals against (with ``reasons=True``).
 
     Returns
     -------
@@ -128,15 +138,18 @@ def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="
     good = [record for record in valid if record is not None]
     proba = np.full(len(valid), np.nan)
     texts = [""] * len(valid)
+    flag_texts = [""] * len(valid)
     if good:
         scores, found = _score_valid(model, good, prevalence, reasons, utc_now())
         positions = [i for i, record in enumerate(valid) if record is not None]
         proba[positions] = scores
         for i, row_reasons in zip(positions, found or [], strict=False):
             texts[i] = "; ".join(reason.message for reason in row_reasons)
+            flag_texts[i] = "; ".join(flag.message for flag in red_flags(valid[i], seal_members))
     result = pd.DataFrame({"url": urls, "probability": proba, "band": [band_of(p, model.bands_) for p in proba]})
     if reasons:
         result["reasons"] = texts
+        result["red_flags"] = flag_texts
     if errors == "report":
         result["error"] = error_texts
     return result

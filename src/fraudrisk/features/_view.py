@@ -1,6 +1,8 @@
 """The per-record view that every feature family reads: canonical fields plus host parts."""
 
+import re
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from fraudrisk._hosts import host_of, registrable_domain, split_host
 
@@ -8,13 +10,23 @@ MAX_LINKS = 20000
 MAX_LINK_LENGTH = 300
 
 
+_ABSOLUTE = re.compile(r"^(?:https?:)?//(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)[^/?#]*(.*)$")
+
+
+@lru_cache(maxsize=65536)
+def _domain_of_host(host):
+    host = host.rstrip(".")
+    return registrable_domain(host[4:] if host.startswith("www.") else host)
+
+
 def _parse_link(link):
+    """``(lowered link, registrable domain or "", path)``; a regex, not urlsplit: this runs per link."""
     lowered = link.lower()[:MAX_LINK_LENGTH]
-    if lowered.startswith(("http://", "https://", "//")):
-        absolute = lowered if "://" in lowered else "http:" + lowered
-        rest = absolute.split("://", 1)[1]
-        return lowered, registrable_domain(host_of(absolute)), rest.split("/", 1)[1] if "/" in rest else ""
-    return lowered, "", lowered
+    match = _ABSOLUTE.match(lowered)
+    if match is None:
+        return lowered, "", lowered
+    host, rest = match.groups()
+    return lowered, _domain_of_host(host), rest[1:] if rest.startswith("/") else rest
 
 
 class ShopView:

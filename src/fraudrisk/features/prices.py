@@ -1,7 +1,6 @@
 """Home-page prices: how many, how they are discounted, their level and spread, their currencies."""
 
 import math
-import statistics
 
 from fraudrisk.features._view import NAN
 
@@ -42,10 +41,10 @@ def featurize(view):
         sum(d >= 70 for d in discounts) / count,
         sum(discounts) / count,
         sum(bool(price.get("struck_through")) for price in prices) / count,
-        statistics.median(logs),
+        (logs[(count - 1) // 2] + logs[count // 2]) / 2,
         logs[0],
         logs[-1],
-        statistics.pstdev(logs),
+        math.sqrt(sum((value - sum(logs) / count) ** 2 for value in logs) / count),
         sum(c in (99, 95) for c in cents) / count,
         sum(c == 0 for c in cents) / count,
         float(len({c for c in currencies if c})),

@@ -1,0 +1,130 @@
+"""Belgian evidence checks, red flags and the faithfulness of reasons."""
+
+import numpy as np
+import pytest
+
+from fraudrisk import score
+from fraudrisk.explain import family_slices, occlusion_effects, top_reasons
+from fraudrisk.lookalike import lookalike_of
+from fraudrisk.red_flags import load_seal_members, red_flags
+from fraudrisk.schema import validate_record
+
+SHOP = {
+    "url": "https://www.fietsen-peeters.be",
+    "observed_at": "2026-11-20",
+    "country": "BE",
+    "domain_registered_at": "2012-05-02",
+    "payment_methods": ["bancontact", "paypal"],
+    "contact_emails": ["info@fietsen-peeters.be"],
+    "trust_seals": ["becommerce"],
+}
+
+
+def _codes(record, seals=None):
+    return [flag.code for flag in red_flags(validate_record(record), seals)]
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("BE 0403.170.701", []),
+        ("0403170701", []),
+        ("BE 0403.170.702", ["enterprise_number_invalid"]),
+        ("BE 12", ["enterprise_number_invalid"]),
+        (None, []),
+    ],
+)
+def test_enterprise_number_valid_invalid_absent(number, expected):
+    record = dict(SHOP, enterprise_number=number) if number else SHOP
+    assert _codes(record) == expected
+
+
+def test_vat_country_must_match_shop_country():
+    assert _codes(dict(SHOP, enterprise_number="BE 0403.170.701", country="NL")) == ["vat_country_mismatch"]
+
+
+def test_seal_claimed_without_membership(tmp_path):
+    members = tmp_path / "members.txt"
+    members.write_text("# seal,host\nbecommerce,www.fietsen-peeters.be\nbecommerce,other.example.be\n")
+    seals = load_seal_members(members)
+    assert _codes(SHOP, seals) == []
+    assert _codes(dict(SHOP, url="https://fietsen-peeters-outlet.be"), seals) == ["seal_not_member"]
+    assert _codes(dict(SHOP, url="https://fietsen-peeters-outlet.be")) == []  # no list, no verdict
+    (tmp_path / "bad.txt").write_text("becommerce\n")
+    with pytest.raises(ValueError, match="line 1: expected 'seal,host'"):
+        load_seal_members(tmp_path / "bad.txt")
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("https://www.coolbIue.be", "coolblue"),
+        ("https://zalandoo.be", "zalando"),
+        ("https://paypal-secure.com", "paypal"),
+        ("https://www.xn--80ak6aa92e.com", None),
+        ("https://www.coolblue.be", None),
+        ("https://www.lotto.be", None),
+    ],
+)
+def test_lookalike_domains(url, target):
+    codes = _codes({"url": url})
+    assert ("lookalike_domain" in codes) == (target is not None)
+    if target:
+        assert target in red_flags(validate_record({"url": url}))[0].message
+
+
+def test_homoglyph_and_punycode():
+    assert lookalike_of("раураl") == "paypal"  # Cyrillic letters
+    assert "idn_domain" in _codes({"url": "https://xn--pypal-4ve.com"})
+
+
+def test_other_flags():
+    record = dict(
+        SHOP,
+        contact_emails=["shop.peeters@gmail.com"],
+        payment_methods=["crypto", "money_transfer"],
+        domain_registered_at="2026-11-01",
+    )
+    assert _codes(record) == ["free_webmail_contact", "no_buyer_protection", "young_domain"]
+
+
+def test_red_flags_do_not_change_the_probability(shipped):
+    clean = score(dict(SHOP, enterprise_number="BE 0403.170.701"))
+    flagged = score(
+        dict(SHOP, enterprise_number="BE 0403.170.701", country="NL", trust_seals=["x"]), seal_members={"x": set()}
+    )
+    assert [f.code for f in flagged.red_flags] == ["vat_country_mismatch", "seal_not_member"]
+    assert "identity_country_be" in shipped.featurizer_.get_feature_names_out()
+    # The shipped model never saw a country (KTU has none), so the probability cannot move.
+    assert flagged.probability == clean.probability
+
+
+def test_reasons_are_faithful_on_ktu(ktu, shipped):
+    X, _ = ktu
+    records = [validate_record(r) for r in X.to_dict("records")]
+    features = shipped.featurizer_.transform_canonical(records)
+    proba, effects = occlusion_effects(shipped, features)
+    slices = family_slices(shipped.featurizer_)
+    risky = np.flatnonzero(proba >= 0.5)
+    faithful = 0
+    for row in risky:
+        reasons = top_reasons(effects, row, records[row])
+        if not reasons:
+            continue
+        neutral = features[row : row + 1].copy()
+        neutral[0, slices[reasons[0].code]] = shipped.reference_[slices[reasons[0].code]]
+        faithful += shipped.predict_proba_features(neutral)[0] < proba[row]
+    assert len(risky) > 300
+    assert faithful / len(risky) >= 0.95
+
+
+def test_reason_sentences_use_values_not_feature_names(ktu, shipped):
+    X, _ = ktu
+    names = set(shipped.featurizer_.get_feature_names_out())
+    for record in X.head(80).to_dict("records"):
+        for reason in score(record).reasons:
+            assert not any(name in reason.message for name in names)
+    young = score(
+        {"url": "https://new.example.shop", "observed_at": "2026-11-20", "domain_registered_at": "2026-11-11"}
+    )
+    assert any("9 days" in reason.message for reason in young.reasons)
