@@ -7,6 +7,7 @@ cleaning, so hostile strings cannot break a report.
 from fraudrisk._hosts import host_of, split_host
 from fraudrisk.features._view import utc_now
 from fraudrisk.features.identity import enterprise_number_valid
+from fraudrisk.lookalike import lookalike_of
 
 
 def _clean(text, limit=60):
@@ -17,6 +18,9 @@ def _clean(text, limit=60):
 def _domain(record):
     host = host_of(record["url"])
     _, name, suffix = split_host(host)
+    target = lookalike_of(name)
+    if target:
+        return f"the domain name '{_clean(name)}.{_clean(suffix)}' imitates '{target}'"
     return f"the domain name '{_clean(name)}.{_clean(suffix)}' has the shape of many fraudulent shop names"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fraudrisk._hosts import host_of, split_host
 from fraudrisk.features.contact import FREE_WEBMAIL
-from fraudrisk.features.identity import enterprise_number_valid
+from fraudrisk.features.identity import enterprise_number_valid, vat_country
 from fraudrisk.features.payments import PROTECTED
 from fraudrisk.lookalike import lookalike_of
 
@@ -50,11 +50,6 @@ def load_seal_members(path):
     return members
 
 
-def _vat_country(number):
-    letters = "".join(ch for ch in number.upper() if ch.isalpha())[:2]
-    return letters if len(letters) == 2 else None
-
-
 def red_flags(record, seal_members=None):
     """The red flags of one canonical record, strongest evidence first.
 
@@ -81,7 +76,7 @@ def red_flags(record, seal_members=None):
                     f"enterprise number '{_short(number)}' fails the Belgian format/check-digit test",
                 )
             )
-        country = _vat_country(number)
+        country = vat_country(number)
         if country and record.get("country") and country != record["country"]:
             flags.append(
                 RedFlag(

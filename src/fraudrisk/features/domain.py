@@ -1,5 +1,7 @@
 """URL and domain-name lexical features of the registrable domain (its suffix is in ``tld``)."""
 
+from fraudrisk.lookalike import lookalike_of
+
 # fmt: off
 SALES_WORDS = ("shop", "store", "outlet", "sale", "official", "online", "cheap", "deal", "buy", "mall",
                "discount", "factory", "clearance", "best", "market", "boutique")
@@ -14,6 +16,7 @@ BRAND_WORDS = ("nike", "jordan", "adidas", "puma", "keen", "ugg", "crocs", "lego
 NAMES = (
     "domain_name_length", "domain_digits", "domain_hyphens", "domain_sales_words", "domain_pharma_words",
     "domain_brand_words", "domain_subdomain_levels", "domain_uses_www", "domain_https", "domain_idn",
+    "domain_lookalike",
 )  # fmt: skip
 
 
@@ -31,4 +34,5 @@ def featurize(view):
         float(view.has_www),
         float(view.record["url"].lower().startswith("https://")),
         float("xn--" in view.host or not view.host.isascii()),
+        float(lookalike_of(name) is not None),
     ]
