@@ -91,3 +91,13 @@ def test_readme_figures_and_bands_match_the_model_card():
         assert row in readme
     bounds = dict(card["training"]["bands"]["thresholds"])
     assert f"| critical | >= {bounds['critical']:.3f} |" in readme
+
+
+def test_model_from_another_feature_layout_is_refused(tmp_path, small_model):
+    path = tmp_path / "m.joblib"
+    save_model(small_model, path)
+    manifest = json.loads((tmp_path / "m.json").read_text())
+    manifest["features"] = manifest["features"][:-1]
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelFormatError, match="this fraudrisk computes .* different ones for it. Retrain"):
+        load_model(path)

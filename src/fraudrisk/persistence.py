@@ -138,6 +138,7 @@ def load_model(path=None):
             )
     _warn_on_version_change(manifest, path)
     model = joblib.load(path)
+    _check_feature_layout(model, manifest, path)
     model.manifest_ = manifest
     return model
 
@@ -151,4 +152,15 @@ def _warn_on_version_change(manifest, path):
             "its predictions may differ or fail. Retrain it with this version.",
             UserWarning,
             stacklevel=3,
+        )
+
+
+def _check_feature_layout(model, manifest, path):
+    """Refuse a model whose features this version of fraudrisk computes differently."""
+    current = [str(name) for name in model.featurizer_.get_feature_names_out()]
+    if current != manifest.get("features"):
+        saved = manifest.get("library_versions", {}).get("fraudrisk", "an unknown version")
+        raise ModelFormatError(
+            f"model {path} was saved by fraudrisk {saved} with {len(manifest.get('features') or [])} features; "
+            f"this fraudrisk computes {len(current)} different ones for it. Retrain the model with this version."
         )
