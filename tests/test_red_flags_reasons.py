@@ -128,3 +128,19 @@ def test_reason_sentences_use_values_not_feature_names(ktu, shipped):
         {"url": "https://new.example.shop", "observed_at": "2026-11-20", "domain_registered_at": "2026-11-11"}
     )
     assert any("9 days" in reason.message for reason in young.reasons)
+
+
+def test_user_supplied_lookalike_list():
+    record = validate_record({"url": "https://www.chocolaterie-vandame.be"})
+    assert red_flags(record) == []
+    (flag,) = red_flags(record, known_names=("chocolaterie-vandamme",))
+    assert flag.code == "lookalike_domain" and "chocolaterie-vandamme" in flag.message
+
+
+def test_link_reasons_name_the_linked_sites():
+    from fraudrisk.reason_text import describe
+
+    record = validate_record({"url": "https://a.example.be", "links": ["https://t.me/shop", "/cart",
+                                                                      "https://wa.me/3247"]})
+    assert "2 other sites (t.me, wa.me)" in describe("services", record)
+    assert "t.me" in describe("link_tokens", record)

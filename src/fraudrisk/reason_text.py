@@ -4,7 +4,7 @@ Every value that comes from the shop is shortened and passed through ``repr``-fr
 cleaning, so hostile strings cannot break a report.
 """
 
-from fraudrisk._hosts import host_of, split_host
+from fraudrisk._hosts import host_of, registrable_domain, split_host
 from fraudrisk.features._view import utc_now
 from fraudrisk.features.identity import enterprise_number_valid
 from fraudrisk.lookalike import lookalike_of
@@ -72,12 +72,25 @@ def _tld(record):
     return f"the top-level domain '.{_clean(suffix)}' is common among fraudulent shops in the training data"
 
 
+def _linked_sites(record, limit=3):
+    own = registrable_domain(host_of(record["url"]))
+    sites = []
+    for link in record.get("links") or []:
+        lowered = link.lower()
+        if lowered.startswith(("http://", "https://", "//")):
+            domain = registrable_domain(host_of(lowered if "://" in lowered else "http:" + lowered))
+            if domain and domain != own and domain not in sites:
+                sites.append(domain)
+    shown = ", ".join(_clean(site, 40) for site in sites[:limit])
+    return f"{len(sites)} other sites ({shown}{', ...' if len(sites) > limit else ''})" if sites else "no other site"
+
+
 def _services(record):
-    return "the third-party services and social links on the home page resemble those of fraudulent shops"
+    return f"the home page links to {_linked_sites(record)}, a mix of services seen on fraudulent shops"
 
 
 def _link_tokens(record):
-    return "the sites and pages the home page links to resemble those of fraudulent shops"
+    return f"the sites and pages the home page links to ({_linked_sites(record)}) resemble fraudulent shops'"
 
 
 def _links(record):

@@ -50,7 +50,7 @@ def load_seal_members(path):
     return members
 
 
-def red_flags(record, seal_members=None):
+def red_flags(record, seal_members=None, known_names=None):
     """The red flags of one canonical record, strongest evidence first.
 
     Parameters
@@ -59,6 +59,9 @@ def red_flags(record, seal_members=None):
         A canonical record (see :func:`fraudrisk.schema.validate_record`).
     seal_members : dict of str -> set of str, optional
         From :func:`load_seal_members`; without it claimed seals are not checked.
+    known_names : tuple of str, optional
+        Names of shops and brands to protect from look-alikes (registrable-domain names without
+        suffix); default :data:`fraudrisk.lookalike.WELL_KNOWN`.
 
     Returns
     -------
@@ -87,7 +90,7 @@ def red_flags(record, seal_members=None):
         members = (seal_members or {}).get(seal.lower())
         if members is not None and host not in members:
             flags.append(RedFlag("seal_not_member", f"claims the '{_short(seal)}' seal but is not on its members list"))
-    target = lookalike_of(name)
+    target = lookalike_of(name) if known_names is None else lookalike_of(name, tuple(known_names))
     if target:
         flags.append(RedFlag("lookalike_domain", f"domain '{_short(name)}.{suffix}' imitates '{target}'"))
     if "xn--" in host or not host.isascii():
