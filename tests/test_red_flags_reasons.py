@@ -140,7 +140,8 @@ def test_user_supplied_lookalike_list():
 def test_link_reasons_name_the_linked_sites():
     from fraudrisk.reason_text import describe
 
-    record = validate_record({"url": "https://a.example.be", "links": ["https://t.me/shop", "/cart",
-                                                                      "https://wa.me/3247"]})
+    record = validate_record(
+        {"url": "https://a.example.be", "links": ["https://t.me/shop", "/cart", "https://wa.me/3247"]}
+    )
     assert "2 other sites (t.me, wa.me)" in describe("services", record)
     assert "t.me" in describe("link_tokens", record)

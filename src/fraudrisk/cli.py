@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a file or model could not be read or written; 2 wrong u
 
 import argparse
 import sys
+from pathlib import Path
 
 from fraudrisk import __version__
 from fraudrisk.cli_models import add_commands as add_model_commands
@@ -68,6 +69,13 @@ def build_parser():
     )
     score.add_argument("--reasons", action="store_true", help="add the top reasons behind each score")
     score.add_argument("--strict", action="store_true", help="stop at the first bad row (exit code 3)")
+    score.add_argument("--quiet", action="store_true", help="no progress bar and no summary (for scripts)")
+    score.add_argument(
+        "--keep",
+        default="all",
+        metavar="all|none|COLUMN",
+        help="input columns that are not schema fields to copy to the output (default: all)",
+    )
     score.add_argument(
         "--seal-members",
         metavar="FILE",
@@ -167,10 +175,9 @@ def _print_table(frame, out):
 
 def run_score(args, out=sys.stdout, err=sys.stderr):
     """Run ``fraudrisk score``; return the exit code."""
-    import pandas as pd
-
+    from fraudrisk.batch import count_rows, score_file, terminal_progress, with_input_columns
     from fraudrisk.persistence import load_model
-    from fraudrisk.readers import format_of, read_table, split_columns, write_table
+    from fraudrisk.readers import format_of, read_table, split_columns
     from fraudrisk.scoring import score_batch
 
     if args.output:
@@ -179,43 +186,82 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
         except ValueError as error:
             print(f"fraudrisk: {error}", file=err)
             return EXIT_USAGE
+        directory = Path(args.output).parent
+        if not directory.is_dir():
+            print(f"fraudrisk: cannot write {args.output}: no directory {directory}", file=err)
+            return EXIT_FAILURE
+    problem = _input_problem(args)
+    if problem:
+        print(f"fraudrisk: {problem}", file=err)
+        return EXIT_USAGE if "no 'url' column" in problem else EXIT_FAILURE
+    model = load_model(args.model) if args.model else None
+    errors = "raise" if args.strict else "report"
     try:
-        table = read_table(args.input, args.input_format)
-    except (OSError, ValueError, SchemaError) as error:
+        if args.output:
+            show = not args.quiet and err.isatty()
+            progress = terminal_progress(count_rows(args.input, args.input_format), err) if show else None
+            summary = score_file(
+                args.input,
+                args.output,
+                model=model,
+                prevalence=args.prevalence,
+                reasons=args.reasons,
+                strict=args.strict,
+                keep=args.keep,
+                seal_members=_seals(args),
+                input_format=args.input_format,
+                progress=progress,
+            )
+            if show:
+                print(file=err)
+            if not args.quiet:
+                bands = ", ".join(f"{band} {count}" for band, count in sorted(summary["bands"].items()))
+                print(
+                    f"fraudrisk: {summary['rows']} rows into {args.output} in {summary['seconds']:.1f} s "
+                    f"({bands or 'no rows'}; {summary['errors']} rows with errors)",
+                    file=err,
+                )
+            bad, total = summary["errors"], summary["rows"]
+        else:
+            fields, extra = split_columns(read_table(args.input, args.input_format))
+            result = score_batch(
+                fields,
+                model=model,
+                prevalence=args.prevalence,
+                reasons=args.reasons,
+                errors=errors,
+                seal_members=_seals(args),
+            )
+            result = with_input_columns(extra if args.keep == "all" else extra.iloc[:, :0], result)
+            bad, total = (int((result["error"] != "").sum()) if "error" in result else 0), len(result)
+            _print_table(result if bad else result.drop(columns=["error"], errors="ignore"), out)
+    except SchemaError as error:
+        if args.strict:
+            print(f"fraudrisk: {error}", file=err)
+            return EXIT_STRICT
         print(f"fraudrisk: cannot read {args.input}: {error}", file=err)
         return EXIT_FAILURE
-    fields, extra = split_columns(table)
-    if "url" not in fields.columns:
-        print(f"fraudrisk: {args.input} has no 'url' column (columns: {', '.join(map(str, table.columns))})", file=err)
-        return EXIT_USAGE
-    model = load_model(args.model) if args.model else None
-    try:
-        result = score_batch(
-            fields,
-            model=model,
-            prevalence=args.prevalence,
-            reasons=args.reasons,
-            errors="raise" if args.strict else "report",
-        )
-    except SchemaError as error:
-        print(f"fraudrisk: {error}", file=err)
-        return EXIT_STRICT
-    if len(extra.columns):
-        extra = extra.reset_index(drop=True).rename(columns=lambda c: f"input_{c}" if c in result.columns else c)
-        result = pd.concat([extra, result], axis=1)
-    bad = int((result.get("error", pd.Series(dtype=str)) != "").sum())
-    if args.output:
-        try:
-            write_table(result, args.output)
-        except OSError as error:
-            print(f"fraudrisk: cannot write {args.output}: {error}", file=err)
-            return EXIT_FAILURE
-        print(f"fraudrisk: scored {len(result) - bad} of {len(result)} rows into {args.output}", file=err)
-    else:
-        _print_table(result if bad else result.drop(columns=["error"], errors="ignore"), out)
+    except (OSError, ValueError) as error:
+        print(f"fraudrisk: cannot read {args.input} or write {args.output or 'the table'}: {error}", file=err)
+        return EXIT_FAILURE
     if bad:
-        print(f"fraudrisk: {bad} of {len(result)} rows could not be scored; see their 'error' column", file=err)
+        print(f"fraudrisk: {bad} of {total} rows could not be scored; see their 'error' column", file=err)
     return EXIT_OK
+
+
+def _input_problem(args):
+    """Why INPUT cannot be scored at all (missing, no 'url' column), or None; reads one row."""
+    from fraudrisk.readers import READ_ERROR, iter_tables
+
+    if args.input == "-":
+        return None
+    try:
+        first = next(iter_tables(args.input, args.input_format, chunk_rows=1), None)
+    except (OSError, ValueError) as error:
+        return f"cannot read {args.input}: {error}"
+    if first is not None and "url" not in first.columns and READ_ERROR not in first.columns:
+        return f"{args.input} has no 'url' column (columns: {', '.join(map(str, first.columns))})"
+    return None
 
 
 def _seals(args):

@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 from fraudrisk.exceptions import SchemaError
-from fraudrisk.readers import format_of, read_table
+from fraudrisk.readers import READ_ERROR, format_of, read_table
 
 LABELLED_FORMATS = ("auto", "canonical", "ktu", "watchlist")
 _TRUE = {"1", "true", "yes", "fraudulent", "fraud", "fake"}
@@ -88,4 +88,10 @@ def read_labelled(path, data_format="auto", label="label"):
             f"{path}: no label column {label!r} (columns: {', '.join(map(str, table.columns))})", field=label
         )
     records, _ = split_columns(table)
+    if READ_ERROR in records.columns:
+        bad = records[READ_ERROR].map(lambda value: isinstance(value, str) and bool(value))
+        if bad.any():
+            index = int(bad.to_numpy().nonzero()[0][0])
+            raise SchemaError(f"{path}: row {index}: {records[READ_ERROR].iloc[index]}", index=index)
+        records = records.drop(columns=[READ_ERROR])
     return records.reset_index(drop=True), parse_labels(table[label], label)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from fraudrisk.exceptions import SchemaError
 from fraudrisk.schema import FIELD_NAMES
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -40,25 +39,73 @@ def format_of(path, explicit=None):
     )
 
 
-def _read_jsonl(handle, source):
+READ_ERROR = "_fraudrisk_read_error"
+"""Column that carries why a line could not be read (a JSON-lines line that is not an object)."""
+
+
+def _jsonl_chunks(handle, chunk_rows):
     rows = []
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-        except ValueError as error:
-            raise SchemaError(f"{source} line {number}: not valid JSON ({error.msg})", index=len(rows)) from None
-        if not isinstance(row, dict):
-            raise SchemaError(
-                f"{source} line {number}: must be a JSON object, got {type(row).__name__}", index=len(rows)
-            )
+            if not isinstance(row, dict):
+                row = {READ_ERROR: f"line {number} must be a JSON object, got {type(row).__name__}"}
+        except (ValueError, RecursionError) as error:
+            row = {READ_ERROR: f"line {number} is not valid JSON ({getattr(error, 'msg', 'too deeply nested')})"}
         rows.append(row)
-    return pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=["url"])
+        if len(rows) >= chunk_rows:
+            yield pd.DataFrame.from_records(rows)
+            rows = []
+    if rows:
+        yield pd.DataFrame.from_records(rows)
+
+
+def _open_text(path, kind):
+    if str(path) == "-":
+        return contextlib.nullcontext(sys.stdin)
+    if str(path).lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8", newline="" if kind == "csv" else None)
+    return open(path, encoding="utf-8", newline="" if kind == "csv" else None)
+
+
+def iter_tables(path, input_format=None, chunk_rows=20000):
+    """Read a shop file (or ``-`` for standard input) chunk by chunk, as DataFrames of raw values.
+
+    Memory stays bounded by ``chunk_rows`` whatever the file size. CSV cells are text; a
+    JSON-lines line that cannot be read becomes a row with only :data:`READ_ERROR` set, so it
+    is reported in place instead of stopping the run.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; ``-`` reads standard input.
+    input_format : {"csv", "jsonl", "parquet"}, optional
+        Default: from the file name (``csv`` for standard input).
+    chunk_rows : int, default=20000
+        Rows per chunk.
+
+    Yields
+    ------
+    pandas.DataFrame
+    """
+    kind = "csv" if str(path) == "-" and not input_format else format_of(path, input_format)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows):
+            yield batch.to_pandas()
+        return
+    with _open_text(path, kind) as handle:
+        if kind == "csv":
+            yield from pd.read_csv(handle, dtype=str, keep_default_na=False, chunksize=chunk_rows)
+        else:
+            yield from _jsonl_chunks(handle, chunk_rows)
 
 
 def read_table(path, input_format=None):
-    """Read a shop file (or ``-`` for standard input) into a DataFrame of raw values.
+    """Read a whole shop file (or ``-`` for standard input) into one DataFrame of raw values.
 
     Parameters
     ----------
@@ -71,26 +118,14 @@ def read_table(path, input_format=None):
     -------
     pandas.DataFrame
     """
-    kind = "csv" if str(path) == "-" and not input_format else format_of(path, input_format)
-    source = "standard input" if str(path) == "-" else str(path)
-    if kind == "parquet":
-        return pd.read_parquet(path)
-    if str(path) == "-":
-        handle = sys.stdin
-    elif str(path).lower().endswith(".gz"):
-        handle = gzip.open(path, "rt", encoding="utf-8")
-    else:
-        handle = open(path, encoding="utf-8", newline="" if kind == "csv" else None)
-    with handle if handle is not sys.stdin else contextlib.nullcontext(handle):
-        if kind == "csv":
-            return pd.read_csv(handle, dtype=str, keep_default_na=False)
-        return _read_jsonl(handle, source)
+    chunks = list(iter_tables(path, input_format))
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=["url"])
 
 
 def split_columns(table):
-    """Split a table into (schema columns, other columns)."""
-    schema = [column for column in table.columns if column in FIELD_NAMES]
-    return table[schema], table[[column for column in table.columns if column not in FIELD_NAMES]]
+    """Split a table into (schema columns and read errors, other columns)."""
+    schema = [column for column in table.columns if column in FIELD_NAMES or column == READ_ERROR]
+    return table[schema], table[[column for column in table.columns if column not in schema]]
 
 
 def write_table(frame, path, output_format=None):

@@ -11,6 +11,7 @@ from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
 from fraudrisk.features._view import utc_now
 from fraudrisk.persistence import load_model
+from fraudrisk.readers import READ_ERROR
 from fraudrisk.red_flags import red_flags
 from fraudrisk.schema import iter_raw_records, validate_record
 
@@ -39,6 +40,16 @@ class ScoreResult:
     band: str
     reasons: list = field(default_factory=list)
     red_flags: list = field(default_factory=list)
+
+
+def _without_read_error(raw, index):
+    """The raw record, or a SchemaError for a line the reader could not parse."""
+    if isinstance(raw, dict) and READ_ERROR in raw:
+        problem = raw[READ_ERROR]
+        if isinstance(problem, str) and problem:
+            raise SchemaError(f"shop record {index}: {problem}", index=index)
+        return {name: value for name, value in raw.items() if name != READ_ERROR}
+    return raw
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +105,9 @@ def score(record, model=None, prevalence=None, *, seal_members=None):
     return ScoreResult(canonical["url"], probability, band_of(probability, model.bands_), reasons[0], flags)
 
 
-def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="raise", seal_members=None):
+def score_batch(
+    records, model=None, prevalence=None, *, reasons=False, errors="raise", seal_members=None, first_index=0
+):
     """Score many shops; one output row per input row, in input order.
 
     Parameters
@@ -112,6 +125,8 @@ def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="
         row an ``error`` text and an empty probability and goes on.
     seal_members : dict, optional
         Trust-seal members to check claimed seals against (with ``reasons=True``).
+    first_index : int, default=0
+        Index of the first record in error messages (for chunks of a larger file).
 
     Returns
     -------
@@ -122,9 +137,9 @@ def score_batch(records, model=None, prevalence=None, *, reasons=False, errors="
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     model = model or shipped_model()
     valid, urls, error_texts = [], [], []
-    for index, raw in enumerate(iter_raw_records(records)):
+    for index, raw in enumerate(iter_raw_records(records), start=first_index):
         try:
-            canonical = validate_record(raw, index)
+            canonical = validate_record(_without_read_error(raw, index), index)
         except SchemaError as error:
             if errors == "raise":
                 raise

@@ -1,0 +1,103 @@
+"""Streaming file scoring: every input row gives one output row, in order, whatever breaks."""
+
+import gzip
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fraudrisk import SchemaError, score_batch
+from fraudrisk.batch import count_rows, score_file
+
+
+def _shops(n, bad_every=100):
+    rows = []
+    for i in range(n):
+        row = {
+            "shop_id": f"s{i}",
+            "url": f"https://shop{i}.example.be",
+            "observed_at": "2026-11-20",
+            "domain_registered_at": "2010-01-01" if i % 2 else "2026-11-01",
+        }
+        if i % bad_every == 7:
+            row["tranco_rank"] = -1  # impossible value
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".jsonl.gz", ".parquet"])
+def test_one_output_row_per_input_row_in_order(tmp_path, suffix, shipped):
+    rows = _shops(1000)
+    source = tmp_path / f"in{suffix}"
+    frame = pd.DataFrame(rows)
+    if suffix == ".csv":
+        frame.to_csv(source, index=False)
+    elif suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+        frame.astype(str).replace("nan", None).to_parquet(source, index=False)
+    else:
+        opener = gzip.open if suffix.endswith(".gz") else open
+        with opener(source, "wt") as handle:
+            handle.writelines(json.dumps(row) + "\n" for row in rows)
+    target = tmp_path / f"out{suffix}"
+    summary = score_file(source, target, chunk_rows=64, keep="shop_id")
+    out = (
+        pd.read_parquet(target)
+        if suffix == ".parquet"
+        else (pd.read_csv(target) if suffix == ".csv" else pd.read_json(target, lines=True))
+    )
+    assert summary["rows"] == len(out) == 1000 and summary["errors"] == 10
+    assert list(out["shop_id"]) == [row["shop_id"] for row in rows]
+    bad = out["error"].fillna("") != ""
+    assert bad.tolist() == [i % 100 == 7 for i in range(1000)]
+    assert out.loc[bad, "error"].str.contains(r"shop record \d+: field 'tranco_rank'").all()
+    assert "shop record 107:" in out.loc[107, "error"]  # global index, not the chunk's
+    expected_good = [{k: v for k, v in r.items() if k != "shop_id"} for r in rows if "tranco_rank" not in r]
+    assert np.allclose(out.loc[~bad, "probability"], score_batch(expected_good)["probability"], atol=1e-12)
+
+
+def test_malformed_json_lines_are_reported_in_place(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"url": "https://a.example.be"}\n{"url": \n[1, 2]\n{"url": "https://b.example.be"}\n')
+    target = tmp_path / "out.csv"
+    summary = score_file(source, target)
+    out = pd.read_csv(target)
+    assert summary["rows"] == 4 and summary["errors"] == 2
+    assert "line 2 is not valid JSON" in out["error"][1] and "line 3 must be a JSON object" in out["error"][2]
+    assert out["probability"].notna().tolist() == [True, False, False, True]
+
+
+def test_strict_stops_and_leaves_no_output(tmp_path):
+    source = tmp_path / "in.csv"
+    pd.DataFrame(_shops(300)).to_csv(source, index=False)
+    target = tmp_path / "out.csv"
+    with pytest.raises(SchemaError, match="shop record 7: field 'tranco_rank'"):
+        score_file(source, target, strict=True, chunk_rows=50)
+    assert not target.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_interrupted_run_leaves_no_complete_looking_file(tmp_path, monkeypatch):
+    source = tmp_path / "in.csv"
+    pd.DataFrame(_shops(300)).to_csv(source, index=False)
+    target = tmp_path / "out.csv"
+    calls = []
+
+    def interrupt(done):
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        score_file(source, target, chunk_rows=100, progress=interrupt)
+    assert not target.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_keep_options_and_count_rows(tmp_path):
+    source = tmp_path / "in.csv"
+    pd.DataFrame(_shops(20)).to_csv(source, index=False)
+    assert count_rows(source) == 20
+    score_file(source, tmp_path / "none.csv", keep="none")
+    assert "shop_id" not in pd.read_csv(tmp_path / "none.csv").columns
+    with pytest.raises(ValueError, match="--keep column 'nope' is not in the input"):
+        score_file(source, tmp_path / "x.csv", keep="nope")
