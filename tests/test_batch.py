@@ -101,3 +101,14 @@ def test_keep_options_and_count_rows(tmp_path):
     assert "shop_id" not in pd.read_csv(tmp_path / "none.csv").columns
     with pytest.raises(ValueError, match="--keep column 'nope' is not in the input"):
         score_file(source, tmp_path / "x.csv", keep="nope")
+
+
+def test_make_shops_is_reproducible_and_valid():
+    from fraudrisk.datasets import make_shops
+    from fraudrisk.schema import validate_records
+
+    X, y = make_shops(300, seed=4, fraud_rate=0.2, links_heavy=True)
+    X2, y2 = make_shops(300, seed=4, fraud_rate=0.2, links_heavy=True)
+    assert X.equals(X2) and (y == y2).all()
+    assert len(validate_records(X)) == 300 and 0.1 < y.mean() < 0.3
+    assert X["domain_registered_at"].isna().mean() > 0.05  # some fields missing, as in real data
