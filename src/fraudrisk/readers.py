@@ -1,4 +1,4 @@
-"""Reading shop files (CSV, JSON lines, Parquet) into raw records, and writing results.
+"""Reading shop files (CSV, JSON lines, Parquet) into raw records, whole or chunk by chunk.
 
 CSV cells are read as text; list fields are JSON text in their cells. Columns that are not
 schema fields are kept aside and copied to the output unchanged, so no input data is lost.
@@ -7,10 +7,7 @@ schema fields are kept aside and copied to the output unchanged, so no input dat
 import contextlib
 import gzip
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
@@ -126,28 +123,3 @@ def split_columns(table):
     """Split a table into (schema columns and read errors, other columns)."""
     schema = [column for column in table.columns if column in FIELD_NAMES or column == READ_ERROR]
     return table[schema], table[[column for column in table.columns if column not in schema]]
-
-
-def write_table(frame, path, output_format=None):
-    """Write ``frame`` to ``path`` atomically: a temporary file renamed once complete."""
-    kind = format_of(path, output_format)
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
-    os.close(handle)
-    try:
-        if kind == "csv":
-            frame.to_csv(temporary, index=False)
-        elif kind == "jsonl":
-            frame.to_json(
-                temporary,
-                orient="records",
-                lines=True,
-                force_ascii=False,
-                compression="gzip" if str(path).endswith(".gz") else None,
-            )
-        else:
-            frame.to_parquet(temporary, index=False)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
