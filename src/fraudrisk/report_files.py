@@ -43,7 +43,8 @@ def to_markdown(report, title="Evaluation report"):
         f"({c['intercept_ci90'][0]:.3f} - {c['intercept_ci90'][1]:.3f}) |",
         "",
         f"The ECE is {verdict} its noise floor: {s['ece_noise_floor']}. On a few hundred shops a raw "
-        "ECE is mostly noise; only an ECE above the floor is evidence of miscalibration.",
+        "ECE is mostly noise; only an ECE above the floor is evidence of miscalibration. Likewise, a "
+        "calibration slope inside its 'if perfectly calibrated' range is no evidence against calibration.",
         "",
         "| band | from p | share of shops | fraud rate inside | precision (this band and above) | recall |",
         "| --- | --- | --- | --- | --- | --- |",
