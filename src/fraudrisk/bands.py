@@ -1,4 +1,4 @@
-"""Named risk bands on the probability of fraud, and what each is for."""
+"""Named risk bands on the probability of fraud, and how their thresholds are chosen (actions: README)."""
 
 import bisect
 
@@ -6,13 +6,6 @@ import numpy as np
 
 DEFAULT_BANDS = (("low", 0.0), ("review", 0.2), ("high", 0.5), ("critical", 0.85))
 """(name, lower bound) pairs, ascending: a probability takes the last band whose bound it reaches."""
-
-BAND_ACTIONS = {
-    "low": "no action",
-    "review": "queue for a manual check",
-    "high": "hold payments or warn buyers while an analyst checks",
-    "critical": "act: suspend, block or report the shop",
-}
 
 
 def band_of(probability, bands=DEFAULT_BANDS):

@@ -11,7 +11,6 @@ only the fields that were observed, in canonical types) or raises :class:`Schema
 naming the record index and the field.
 """
 
-import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -304,8 +303,3 @@ def schema_table():
     rows = ["| field | type | meaning | missing means |", "| --- | --- | --- | --- |"]
     rows += [f"| `{f.name}` | {f.type} | {f.meaning} | {f.missing} |" for f in FIELDS]
     return "\n".join(rows)
-
-
-def is_number(value):
-    """True for a finite real number (used by featurizers on canonical values)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

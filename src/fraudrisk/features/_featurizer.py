@@ -19,7 +19,7 @@ from fraudrisk.features import (
     tls,
 )  # fmt: skip
 from fraudrisk.features._view import ShopView, utc_now
-from fraudrisk.schema import validate_record, validate_records
+from fraudrisk.schema import validate_records
 
 FAMILIES = {
     "domain": domain, "tld": tld, "registration": registration, "tls": tls, "payments": payments,
@@ -139,10 +139,6 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
             vocabulary, positions = self.link_vocabulary_, self.link_token_positions_
             return lambda view: link_tokens.featurize(view, vocabulary, positions)
         return FAMILIES[name].featurize
-
-    def transform_one(self, record, now=None):
-        """Featurize one raw record dict; returns an array of shape (1, n_features_out_)."""
-        return self.transform_canonical([validate_record(record)], now)
 
     def family_columns(self):
         """Map each family to its output column names, in output order."""
