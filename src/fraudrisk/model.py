@@ -57,7 +57,7 @@ class FraudRiskModel(ClassifierMixin, BaseEstimator):
         """Fit on shop records and 0/1 labels; ``groups`` defaults to each record's host."""
         records = validate_records(X)
         labels = check_labels(y, len(records))
-        self.featurizer_ = clone(self.featurizer or ShopFeaturizer()).fit(records)
+        self.featurizer_ = clone(self.featurizer or ShopFeaturizer()).fit_canonical(records)
         features = self.featurizer_.transform_canonical(records)
         if groups is None:
             groups = [host_of(record["url"]) for record in records]

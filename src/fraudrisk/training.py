@@ -78,7 +78,7 @@ def train(
     records = validate_records(X)
     labels = check_labels(y, len(records))
     say("featurizing")
-    featurizer = ShopFeaturizer(families=families).fit(records)
+    featurizer = ShopFeaturizer(families=families).fit_canonical(records)
     features = featurizer.transform_canonical(records)
     groups = np.asarray([host_of(r["url"]) for r in records] if groups is None else groups)
     selection, best = {}, None

@@ -89,8 +89,11 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         -------
         self : ShopFeaturizer
         """
+        return self.fit_canonical(validate_records(X))
+
+    def fit_canonical(self, records):
+        """``fit`` for records already validated by :func:`fraudrisk.schema.validate_records`."""
         self.families_ = self._resolve_families()
-        records = validate_records(X)
         self.link_vocabulary_ = ()
         if "link_tokens" in self.families_:
             now = utc_now()
