@@ -5,7 +5,7 @@ cleaning, so hostile strings cannot break a report.
 """
 
 from fraudrisk._hosts import host_of, registrable_domain, split_host
-from fraudrisk.features._view import utc_now
+from fraudrisk.features._view import parse_link, utc_now
 from fraudrisk.features.identity import enterprise_number_valid
 from fraudrisk.lookalike import lookalike_of
 
@@ -75,12 +75,9 @@ def _tld(record):
 def _linked_sites(record, limit=3):
     own = registrable_domain(host_of(record["url"]))
     sites = []
-    for link in record.get("links") or []:
-        lowered = link.lower()
-        if lowered.startswith(("http://", "https://", "//")):
-            domain = registrable_domain(host_of(lowered if "://" in lowered else "http:" + lowered))
-            if domain and domain != own and domain not in sites:
-                sites.append(domain)
+    for _, domain, _ in map(parse_link, record.get("links") or []):
+        if domain and domain != own and domain not in sites:
+            sites.append(domain)
     shown = ", ".join(_clean(site, 40) for site in sites[:limit])
     return f"{len(sites)} other sites ({shown}{', ...' if len(sites) > limit else ''})" if sites else "no other site"
 

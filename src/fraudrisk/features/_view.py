@@ -19,7 +19,7 @@ def _domain_of_host(host):
     return registrable_domain(host[4:] if host.startswith("www.") else host)
 
 
-def _parse_link(link):
+def parse_link(link):
     """``(lowered link, registrable domain or "", path)``; a regex, not urlsplit: this runs per link."""
     lowered = link.lower()[:MAX_LINK_LENGTH]
     match = _ABSOLUTE.match(lowered)
@@ -62,7 +62,7 @@ class ShopView:
         """
         if self._links is False:
             links = self.record.get("links")
-            self._links = None if links is None else [_parse_link(link) for link in links[:MAX_LINKS]]
+            self._links = None if links is None else [parse_link(link) for link in links[:MAX_LINKS]]
         return self._links
 
     def days_since(self, moment):
