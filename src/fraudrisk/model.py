@@ -79,7 +79,8 @@ class FraudRiskModel(ClassifierMixin, BaseEstimator):
     def predict_proba_features(self, features, prevalence=None):
         """Probability of fraud for an already featurized matrix, optionally re-based."""
         check_is_fitted(self, "classifier_")
-        proba = self.classifier_.predict_proba(features)[:, 1]
+        unchecked = getattr(self.classifier_, "predict_positive", None)
+        proba = unchecked(features) if unchecked else self.classifier_.predict_proba(features)[:, 1]
         if prevalence is not None:
             proba = shift_prevalence(proba, self.base_rate_, prevalence)
         return proba

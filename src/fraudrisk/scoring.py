@@ -67,7 +67,7 @@ def _score_valid(model, records, prevalence, with_reasons, now):
     return proba, [top_reasons(effects, row, record) for row, record in enumerate(records)]
 
 
-def score(record, model=None, prevalence=None, *, seal_members=None):
+def score(record, model=None, prevalence=None, *, reasons=True, seal_members=None):
     """Score one shop.
 
     Parameters
@@ -78,6 +78,9 @@ def score(record, model=None, prevalence=None, *, seal_members=None):
         Default: the shipped model.
     prevalence : float in (0, 1), optional
         Base rate of fraud where you deploy; default: the training base rate.
+    reasons : bool, default=True
+        Compute the reasons (one more model evaluation on a dozen variants of the record);
+        False leaves ``ScoreResult.reasons`` empty and is about twice as fast.
     seal_members : dict, optional
         Trust-seal members (:func:`fraudrisk.red_flags.load_seal_members`) to check claimed seals.
 
@@ -99,10 +102,11 @@ def score(record, model=None, prevalence=None, *, seal_members=None):
     """
     model = model or shipped_model()
     canonical = validate_record(record)
-    proba, reasons = _score_valid(model, [canonical], prevalence, True, utc_now())
+    proba, found = _score_valid(model, [canonical], prevalence, reasons, utc_now())
     probability = float(proba[0])
     flags = red_flags(canonical, seal_members)
-    return ScoreResult(canonical["url"], probability, band_of(probability, model.bands_), reasons[0], flags)
+    band = band_of(probability, model.bands_)
+    return ScoreResult(canonical["url"], probability, band, found[0] if found else [], flags)
 
 
 def score_batch(

@@ -125,7 +125,8 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
 
     def transform_canonical(self, records, now=None):
         """Featurize records already validated by :func:`fraudrisk.schema.validate_records`."""
-        check_is_fitted(self, "families_")
+        if not hasattr(self, "families_"):
+            check_is_fitted(self, "families_")
         now = now or utc_now()
         featurizers = [self._family_function(name) for name in self.families_]
         rows = []
