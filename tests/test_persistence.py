@@ -101,3 +101,51 @@ def test_model_from_another_feature_layout_is_refused(tmp_path, small_model):
     (tmp_path / "m.json").write_text(json.dumps(manifest))
     with pytest.raises(ModelFormatError, match="this fraudrisk computes .* different ones for it. Retrain"):
         load_model(path)
+
+
+def _rewrite_both_files(path, marker):
+    """What an attacker with write access does: a malicious pickle and a manifest that matches it."""
+    path.write_bytes(pickle.dumps(_Payload(marker)))
+    manifest = json.loads(path.with_suffix(".json").read_text())
+    manifest["sha256"] = sha256_of(path)
+    path.with_suffix(".json").write_text(json.dumps(manifest))
+
+
+def test_signed_model_round_trip_and_wrong_key(tmp_path, small_model, monkeypatch):
+    path = tmp_path / "m.joblib"
+    monkeypatch.setenv("FRAUDRISK_MODEL_KEY", "s3cret-key")
+    manifest = save_model(small_model, path)
+    assert len(manifest["hmac_sha256"]) == 64
+    assert "s3cret-key" not in path.with_suffix(".json").read_text()
+    assert load_model(path).bands_ == small_model.bands_
+    with pytest.raises(ModelIntegrityError, match="signature that does not match"):
+        load_model(path, key="another-key")
+
+
+def test_key_refuses_a_rewritten_model_and_manifest_before_unpickling(tmp_path, small_model, monkeypatch):
+    path = tmp_path / "m.joblib"
+    save_model(small_model, path, key="s3cret-key")
+    marker = tmp_path / "pwned"
+    _rewrite_both_files(path, marker)
+    with pytest.raises(ModelIntegrityError, match="signature that does not match"):
+        load_model(path, key="s3cret-key")
+    monkeypatch.setenv("FRAUDRISK_MODEL_KEY", "s3cret-key")
+    with pytest.raises(ModelIntegrityError, match="signature that does not match"):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_key_refuses_an_unsigned_manifest(tmp_path, small_model, monkeypatch):
+    path = tmp_path / "m.joblib"
+    monkeypatch.delenv("FRAUDRISK_MODEL_KEY", raising=False)
+    manifest = save_model(small_model, path)
+    assert "hmac_sha256" not in manifest
+    load_model(path)  # no key: the hash check alone
+    monkeypatch.setenv("FRAUDRISK_MODEL_KEY", "s3cret-key")
+    with pytest.raises(ModelIntegrityError, match="not signed, but a signing key is set"):
+        load_model(path)
+
+
+def test_shipped_model_loads_with_a_key_set(monkeypatch):
+    monkeypatch.setenv("FRAUDRISK_MODEL_KEY", "s3cret-key")
+    assert load_model().bands_
