@@ -5,7 +5,7 @@ import pytest
 
 from fraudrisk import score
 from fraudrisk.explain import family_slices, occlusion_effects, top_reasons
-from fraudrisk.lookalike import lookalike_of
+from fraudrisk.lookalike import lookalike_of, within_edits
 from fraudrisk.red_flags import load_seal_members, red_flags
 from fraudrisk.schema import validate_record
 
@@ -145,3 +145,22 @@ def test_link_reasons_name_the_linked_sites():
     )
     assert "2 other sites (t.me, wa.me)" in describe("services", record)
     assert "t.me" in describe("link_tokens", record)
+
+
+def _levenshtein(a, b):
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def test_within_edits_agrees_with_levenshtein():
+    import itertools
+
+    words = ["".join(letters) for n in range(6) for letters in itertools.product("ab", repeat=n)] + ["paypal", "paypa1"]
+    for a, b in itertools.product(words, repeat=2):
+        for limit in (0, 1, 2):
+            assert within_edits(a, b, limit) == (_levenshtein(a, b) <= limit), (a, b, limit)

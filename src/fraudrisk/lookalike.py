@@ -13,19 +13,27 @@ WELL_KNOWN = (
 (a small default; pass your own list to :func:`lookalike_of`)."""
 
 
-def edit_distance(a, b, limit=3):
-    """Levenshtein distance, stopping early once it exceeds ``limit`` (returns ``limit + 1``)."""
+def within_edits(a, b, limit):
+    """True when ``a`` and ``b`` are at most ``limit`` edits apart (Levenshtein), for small limits.
+
+    Common prefixes and suffixes never change the distance, so they are cut off; then the
+    first characters differ and one of three edits is tried there: 3 ** limit branches of
+    string operations instead of a full table.
+    """
     if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
+        return False
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    a, b = a[start:], b[start:]
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    if not a or not b:
+        return max(len(a), len(b)) <= limit
+    if limit == 0:
+        return False
+    shorter = limit - 1
+    return within_edits(a[1:], b[1:], shorter) or within_edits(a[1:], b, shorter) or within_edits(a, b[1:], shorter)
 
 
 def skeleton(name):
@@ -80,7 +88,7 @@ def lookalike_of(name, known=WELL_KNOWN):
         if len(target) < 4:
             continue
         allowed = 2 if len(target) >= 8 else 1 if len(target) >= 5 else 0
-        if shape == target or (allowed and edit_distance(shape, target, allowed) <= allowed):
+        if shape == target or (allowed and within_edits(shape, target, allowed)):
             return target
         if "-" in shape and target in shape.split("-"):
             return target
