@@ -8,7 +8,13 @@ to move models around, :class:`ShopFeaturizer` for the features, and the errors.
 __version__ = "0.1.0"
 
 from fraudrisk.evaluation import evaluate
-from fraudrisk.exceptions import FraudRiskError, ModelFormatError, ModelIntegrityError, SchemaError
+from fraudrisk.exceptions import (
+    FraudRiskError,
+    ModelFormatError,
+    ModelIntegrityError,
+    SchemaError,
+    TruncatedInputError,
+)
 from fraudrisk.features import ShopFeaturizer
 from fraudrisk.model import FraudRiskModel
 from fraudrisk.persistence import load_model, save_model
@@ -23,6 +29,7 @@ __all__ = [
     "SchemaError",
     "ScoreResult",
     "ShopFeaturizer",
+    "TruncatedInputError",
     "__version__",
     "evaluate",
     "load_model",

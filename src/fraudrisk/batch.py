@@ -7,6 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from fraudrisk.exceptions import TruncatedInputError
 from fraudrisk.readers import format_of, iter_tables, split_columns
 from fraudrisk.scoring import score_batch
 
@@ -91,7 +92,9 @@ def score_file(
     Every input row gives exactly one output row, in input order. A row that breaks the schema
     gets an ``error`` text and an empty probability (or, with ``strict``, stops the run). The
     output is written to a temporary file beside the target and renamed only when complete,
-    so an interrupted run never leaves a file that looks complete.
+    so an interrupted run never leaves a file that looks complete. When the input itself breaks
+    off (a truncated gzip file), the rows before the break are written, followed by an error
+    row saying where it broke, and :class:`~fraudrisk.TruncatedInputError` is raised.
 
     Parameters
     ----------
@@ -158,6 +161,11 @@ def score_file(
         if writer.first:
             writer.write(score_batch([], model=model, errors="report"))
         writer.commit()
+    except TruncatedInputError:
+        # Every row read before the break is scored and the last row says where the input broke;
+        # the output is kept for those rows, and the error still stops the caller.
+        writer.commit()
+        raise
     except BaseException:
         writer.abort()
         raise

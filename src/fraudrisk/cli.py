@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 from fraudrisk import __version__
+from fraudrisk.cli_drift import add_commands as add_drift_commands
+from fraudrisk.cli_drift import run_drift
 from fraudrisk.cli_models import add_commands as add_model_commands
 from fraudrisk.cli_models import read_labelled_or_report, run_compare, run_train
-from fraudrisk.exceptions import FraudRiskError, SchemaError
+from fraudrisk.exceptions import FraudRiskError, SchemaError, TruncatedInputError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
 
@@ -131,6 +133,7 @@ def build_parser():
     explain.add_argument("--seal-members", metavar="FILE", help="trust-seal members list (lines 'seal,host')")
     explain.add_argument("--input-format", choices=("csv", "jsonl", "parquet"))
     add_model_commands(commands, argparse.RawDescriptionHelpFormatter)
+    add_drift_commands(commands, argparse.RawDescriptionHelpFormatter)
     return parser
 
 
@@ -240,6 +243,13 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
             print(f"fraudrisk: {error}", file=err)
             return EXIT_STRICT
         print(f"fraudrisk: cannot read {args.input}: {error}", file=err)
+        return EXIT_FAILURE
+    except ImportError as error:
+        print(f"fraudrisk: {error}", file=err)
+        return EXIT_FAILURE
+    except TruncatedInputError as error:
+        kept = f"; the rows before it are in {args.output}, its last row says where it broke" if args.output else ""
+        print(f"fraudrisk: {args.input}: {error}{kept}", file=err)
         return EXIT_FAILURE
     except (OSError, ValueError) as error:
         print(f"fraudrisk: cannot read {args.input} or write {args.output or 'the table'}: {error}", file=err)
@@ -358,6 +368,7 @@ def main(argv=None):
             "train": run_train,
             "compare": run_compare,
             "explain": run_explain,
+            "drift": run_drift,
         }
         return runners[args.command](args)
     except FraudRiskError as error:

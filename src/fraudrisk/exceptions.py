@@ -38,3 +38,11 @@ class ModelIntegrityError(FraudRiskError, RuntimeError):
 
 class ModelFormatError(FraudRiskError, ValueError):
     """A model file or its manifest is missing, unreadable or of an unknown format."""
+
+
+class TruncatedInputError(FraudRiskError, OSError):
+    """An input file ended early (truncated gzip, read error): the rest of it could not be read.
+
+    File readers raise it after every row read before the break has been handed on, so those
+    rows are still scored; the last of them carries the same message as its error.
+    """

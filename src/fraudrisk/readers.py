@@ -5,12 +5,15 @@ schema fields are kept aside and copied to the output unchanged, so no input dat
 """
 
 import contextlib
+import csv
 import gzip
 import json
 import sys
+import zlib
 
 import pandas as pd
 
+from fraudrisk.exceptions import TruncatedInputError
 from fraudrisk.schema import FIELD_NAMES
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -37,42 +40,151 @@ def format_of(path, explicit=None):
 
 
 READ_ERROR = "_fraudrisk_read_error"
-"""Column that carries why a line could not be read (a JSON-lines line that is not an object)."""
+"""Column that carries why an input row could not be read (broken JSON, CSV or UTF-8)."""
+
+CSV_FIELD_LIMIT = 1 << 20
+"""Largest CSV cell, in characters; a longer one (usually an unclosed quote) is a bad row."""
 
 
-def _jsonl_chunks(handle, chunk_rows):
-    rows = []
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
+class _Lines:
+    """Numbered, decoded lines of a binary stream; lines can be put back to be read again.
+
+    A line that is not UTF-8 is decoded with replacement characters and its number noted, so
+    the row it belongs to is reported instead of scored. A stream that breaks (truncated
+    gzip, I/O error) ends the lines, with the reason kept in ``failure``.
+    """
+
+    def __init__(self, stream, first_number=1):
+        self._numbered = enumerate(stream, start=first_number)
+        self._back = []
+        self.taken = []
+        self.undecodable = set()
+        self.failure = None
+        self.last = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._back:
+            number, text = self._back.pop()
+        else:
+            try:
+                number, raw = next(self._numbered)
+            except StopIteration:
+                raise
+            except (EOFError, OSError, zlib.error) as error:
+                self.failure = f"the input ends early after line {self.last}: {error}"
+                raise StopIteration from None
+            try:
+                text = raw if isinstance(raw, str) else raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("utf-8", errors="replace")
+                self.undecodable.add(number)
+            self.last = number
+        self.taken.append((number, text))
+        return text
+
+    def put_back(self, lines):
+        """Read these (number, text) lines again, in order."""
+        self._back.extend(reversed(lines))
+
+    def bad_text_in(self, lines):
+        """Error text when one of these lines is not UTF-8, else None."""
+        numbers = sorted(self.undecodable.intersection(number for number, _ in lines))
+        return f"line {numbers[0]} is not valid UTF-8 text" if numbers else None
+
+
+def _chunked(rows, chunk_rows):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= chunk_rows:
+            yield pd.DataFrame.from_records(chunk)
+            chunk = []
+    if chunk:
+        yield pd.DataFrame.from_records(chunk)
+
+
+def _jsonl_rows(lines):
+    for text in lines:
+        number, _ = lines.taken[-1]
+        lines.taken.clear()
+        if not text.strip():
+            continue
+        problem = lines.bad_text_in([(number, text)])
+        if problem:
+            yield {READ_ERROR: problem}
             continue
         try:
-            row = json.loads(line)
+            row = json.loads(text)
             if not isinstance(row, dict):
                 row = {READ_ERROR: f"line {number} must be a JSON object, got {type(row).__name__}"}
         except (ValueError, RecursionError) as error:
             row = {READ_ERROR: f"line {number} is not valid JSON ({getattr(error, 'msg', 'too deeply nested')})"}
-        rows.append(row)
-        if len(rows) >= chunk_rows:
-            yield pd.DataFrame.from_records(rows)
-            rows = []
-    if rows:
-        yield pd.DataFrame.from_records(rows)
+        yield row
 
 
-def _open_text(path, kind):
+def _jsonl_chunks(text_lines, chunk_rows, first_line=1):
+    """DataFrames of the rows of some JSON-lines text lines, numbered from ``first_line``."""
+    yield from _chunked(_jsonl_rows(_Lines(text_lines, first_line)), chunk_rows)
+
+
+def _csv_rows(lines):
+    """Rows of a CSV stream as dicts of text; a broken row becomes a READ_ERROR row in place.
+
+    A row with the wrong number of cells, an unclosed quote, a cell over
+    :data:`CSV_FIELD_LIMIT` or text that is not UTF-8 is reported by its first line. When a
+    broken row spanned several lines (a stray quote swallows the lines after it), those lines
+    are read again as rows of their own, so the good rows among them are not lost.
+    """
+    reader = csv.reader(lines, strict=False)
+    header = next(reader, None)
+    if header is None:
+        return
+    lines.taken.clear()
+    while True:
+        try:
+            cells, problem = next(reader), None
+        except StopIteration:
+            break
+        except csv.Error as error:
+            cells, problem = None, f"is malformed CSV ({error})"
+        taken, lines.taken = lines.taken, []
+        if cells == [] and not problem:
+            continue  # a blank line
+        first = taken[0][0] if taken else lines.last
+        if cells is not None and len(cells) != len(header):
+            problem = f"has {len(cells)} cells but the header has {len(header)}"
+        undecodable = lines.bad_text_in(taken)
+        if not problem and undecodable:
+            where = "" if undecodable.startswith(f"line {first} ") else f"line {first}: "
+            yield {READ_ERROR: where + undecodable}
+            continue
+        if problem:
+            yield {READ_ERROR: f"line {first} {problem}"}
+            if len(taken) > 1:
+                lines.put_back(taken[1:])
+                reader = csv.reader(lines, strict=False)
+            continue
+        yield dict(zip(header, cells, strict=True))
+
+
+def _binary_stream(path):
     if str(path) == "-":
-        return contextlib.nullcontext(sys.stdin)
+        return contextlib.nullcontext(sys.stdin.buffer)
     if str(path).lower().endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", newline="" if kind == "csv" else None)
-    return open(path, encoding="utf-8", newline="" if kind == "csv" else None)
+        return gzip.open(path, "rb")
+    return open(path, "rb")
 
 
 def iter_tables(path, input_format=None, chunk_rows=20000):
     """Read a shop file (or ``-`` for standard input) chunk by chunk, as DataFrames of raw values.
 
-    Memory stays bounded by ``chunk_rows`` whatever the file size. CSV cells are text; a
-    JSON-lines line that cannot be read becomes a row with only :data:`READ_ERROR` set, so it
-    is reported in place instead of stopping the run.
+    Memory stays bounded by ``chunk_rows`` whatever the file size. CSV cells are text. A row
+    that cannot be read (broken JSON, a CSV row with the wrong number of cells or an unclosed
+    quote, text that is not UTF-8) becomes a row with only :data:`READ_ERROR` set, so it is
+    reported in place instead of stopping the run or vanishing.
 
     Parameters
     ----------
@@ -86,6 +198,11 @@ def iter_tables(path, input_format=None, chunk_rows=20000):
     Yields
     ------
     pandas.DataFrame
+
+    Raises
+    ------
+    TruncatedInputError
+        After the last readable row, when the input broke off (truncated gzip, read error).
     """
     kind = "csv" if str(path) == "-" and not input_format else format_of(path, input_format)
     if kind == "parquet":
@@ -94,11 +211,20 @@ def iter_tables(path, input_format=None, chunk_rows=20000):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_rows):
             yield batch.to_pandas()
         return
-    with _open_text(path, kind) as handle:
-        if kind == "csv":
-            yield from pd.read_csv(handle, dtype=str, keep_default_na=False, chunksize=chunk_rows)
-        else:
-            yield from _jsonl_chunks(handle, chunk_rows)
+    with _binary_stream(path) as stream:
+        lines = _Lines(stream)
+        rows = _csv_rows(lines) if kind == "csv" else _jsonl_rows(lines)
+        if csv.field_size_limit() < CSV_FIELD_LIMIT:
+            csv.field_size_limit(CSV_FIELD_LIMIT)
+        yield from _chunked(_with_failure_row(rows, lines), chunk_rows)
+    if lines.failure:
+        raise TruncatedInputError(lines.failure)
+
+
+def _with_failure_row(rows, lines):
+    yield from rows
+    if lines.failure:
+        yield {READ_ERROR: lines.failure + "; the rest of the file could not be read"}
 
 
 def read_table(path, input_format=None):
