@@ -133,3 +133,34 @@ def test_killed_run_leaves_no_output_and_a_rerun_gives_the_clean_result(tmp_path
     subprocess.run([*command, str(tmp_path / "again.csv"), "--quiet"], check=True)
     assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "again.csv").read_bytes()
     assert len(_scored(tmp_path / "out.csv")) == 30000
+
+
+def test_workers_give_the_same_output_in_order(tmp_path, shipped):
+    from fraudrisk import SchemaError
+
+    lines = ["url,country,shop_id"] + [
+        f"https://shop-{i}.example.be,{'BE' if i % 7 or i == 0 else 'Belgium!'},{i}" for i in range(230)
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text("\n".join(lines) + "\n")
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    first = score_file(source, one, model=shipped, chunk_rows=40)
+    second = score_file(source, two, model=shipped, chunk_rows=40, workers=2)
+    assert one.read_bytes() == two.read_bytes()
+    assert first["rows"] == second["rows"] == 230 and first["errors"] == second["errors"] > 0
+    assert _scored(two)["shop_id"].tolist() == [str(i) for i in range(230)]
+    with pytest.raises(SchemaError, match="shop record 7: field 'country'"):
+        score_file(source, tmp_path / "strict.csv", model=shipped, chunk_rows=3, workers=2, strict=True)
+    assert not (tmp_path / "strict.csv").exists()
+
+
+def test_workers_keep_the_rows_before_a_truncated_gzip(tmp_path):
+    rows = "".join(json.dumps({"url": f"https://shop-{i}.example.be"}) + "\n" for i in range(3000))
+    whole = gzip.compress(rows.encode(), mtime=0)
+    source = tmp_path / "cut.jsonl.gz"
+    source.write_bytes(whole[: len(whole) * 2 // 3])
+    with pytest.raises(TruncatedInputError):
+        score_file(source, tmp_path / "one.csv", chunk_rows=300)
+    with pytest.raises(TruncatedInputError):
+        score_file(source, tmp_path / "two.csv", chunk_rows=300, workers=2)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()

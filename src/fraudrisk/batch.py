@@ -5,9 +5,11 @@ import os
 import sys
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 from fraudrisk.exceptions import TruncatedInputError
+from fraudrisk.parallel import scored_chunks
 from fraudrisk.readers import format_of, iter_tables, split_columns
 from fraudrisk.scoring import score_batch
 
@@ -86,6 +88,7 @@ def score_file(
     input_format=None,
     chunk_rows=20000,
     progress=None,
+    workers=1,
 ):
     """Score every shop of a file into another, streaming in chunks.
 
@@ -121,6 +124,9 @@ def score_file(
         Rows per chunk; memory is bounded by it, not by the file size.
     progress : callable, optional
         Called as ``progress(rows_done)`` after every chunk.
+    workers : int, default=1
+        Processes that score chunks side by side (see :mod:`fraudrisk.parallel`); the output
+        is the same whatever their number.
 
     Returns
     -------
@@ -130,27 +136,21 @@ def score_file(
     started = time.perf_counter()
     writer = _Writer(target)
     rows, errors, bands = 0, 0, {}
-    try:
+    kept = deque()
+
+    def chunks():
+        first_index = 0
         for chunk in iter_tables(source, input_format, chunk_rows):
             fields, extra = split_columns(chunk)
-            if keep == "none":
-                extra = extra.iloc[:, :0]
-            elif keep != "all":
-                if keep not in chunk.columns:
-                    raise ValueError(
-                        f"--keep column {keep!r} is not in the input (columns: {', '.join(chunk.columns)})"
-                    )
-                extra = chunk[[keep]]
-            result = score_batch(
-                fields,
-                model=model,
-                prevalence=prevalence,
-                reasons=reasons,
-                errors="raise" if strict else "report",
-                seal_members=seal_members,
-                first_index=rows,
-            )
-            result = with_input_columns(extra, result)
+            kept.append(_kept_columns(chunk, extra, keep))
+            yield fields, first_index
+            first_index += len(chunk)
+
+    try:
+        settings = {"prevalence": prevalence, "reasons": reasons, "seal_members": seal_members}
+        errors_mode = "raise" if strict else "report"
+        for result in scored_chunks(chunks(), workers, model, errors=errors_mode, **settings):
+            result = with_input_columns(kept.popleft(), result)
             writer.write(result)
             rows += len(result)
             errors += int((result["error"] != "").sum()) if "error" in result else 0
@@ -170,6 +170,17 @@ def score_file(
         writer.abort()
         raise
     return {"rows": rows, "errors": errors, "bands": bands, "seconds": time.perf_counter() - started}
+
+
+def _kept_columns(chunk, extra, keep):
+    """The input columns to copy to the output: all non-schema ones, none, or one id column."""
+    if keep == "all":
+        return extra
+    if keep == "none":
+        return extra.iloc[:, :0]
+    if keep not in chunk.columns:
+        raise ValueError(f"--keep column {keep!r} is not in the input (columns: {', '.join(chunk.columns)})")
+    return chunk[[keep]]
 
 
 def count_rows(source, input_format=None):
