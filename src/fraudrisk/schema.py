@@ -74,26 +74,28 @@ class Field:
     parse: object
 
 
+_PRICE_PARSERS = {
+    "price": partial(_parse.parse_number, low=0),
+    "currency": _parse.parse_currency,
+    "discount_percent": partial(_parse.parse_number, low=0, high=100),
+    "struck_through": _parse.parse_bool,
+    "old_price": partial(_parse.parse_number, low=0),
+}
+
+
 def _parse_price(value):
     if not isinstance(value, dict):
         raise _parse.ParseError(f"an object with keys {list(PRICE_KEYS)}, got {type(value).__name__}")
-    unknown = sorted(set(value) - set(PRICE_KEYS))
-    if unknown:
+    if not value.keys() <= _PRICE_PARSERS.keys():
+        unknown = sorted(str(key) for key in set(value) - set(PRICE_KEYS))
         raise _parse.ParseError(f"an object with keys among {list(PRICE_KEYS)}, got unknown key {unknown[0]!r}")
     if value.get("price") is None:
         raise _parse.ParseError("an object with a 'price' (a finite number >= 0)")
     out = {}
-    parsers = {
-        "price": partial(_parse.parse_number, low=0),
-        "currency": _parse.parse_currency,
-        "discount_percent": partial(_parse.parse_number, low=0, high=100),
-        "struck_through": _parse.parse_bool,
-        "old_price": partial(_parse.parse_number, low=0),
-    }
     for key, item in value.items():
         if item is not None:
             try:
-                out[key] = parsers[key](item)
+                out[key] = _PRICE_PARSERS[key](item)
             except _parse.ParseError as error:
                 raise _parse.ParseError(f"{key!r} must be {error}") from None
     return out

@@ -5,6 +5,7 @@ from fraudrisk.features._view import NAN
 
 NAMES = ("links_count", "links_internal", "links_external_share", "links_external_domains", "links_mailto",
          "links_tel", "links_javascript")  # fmt: skip
+_SCHEMES = ("mailto:", "tel:", "javascript:")
 
 
 def featurize(view):
@@ -12,14 +13,19 @@ def featurize(view):
     if links is None:
         return [NAN] * len(NAMES)
     own = registrable_domain(view.host)
-    external = [domain for _, domain, _ in links if domain and domain != own]
+    external = []
+    schemes = dict.fromkeys(_SCHEMES, 0)
+    for lowered, domain, _ in links:
+        if domain:
+            if domain != own:
+                external.append(domain)
+        elif lowered.startswith(_SCHEMES):  # absolute links have a domain; these never do
+            schemes[lowered.split(":", 1)[0] + ":"] += 1
     count = len(links)
     return [
         float(count),
-        float(sum(1 for _, domain, _ in links if domain == own or not domain)),
+        float(count - len(external)),
         len(external) / count if count else 0.0,
         float(len(set(external))),
-        float(sum(lowered.startswith("mailto:") for lowered, _, _ in links)),
-        float(sum(lowered.startswith("tel:") for lowered, _, _ in links)),
-        float(sum(lowered.startswith("javascript:") for lowered, _, _ in links)),
+        *(float(schemes[scheme]) for scheme in _SCHEMES),
     ]

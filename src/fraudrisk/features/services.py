@@ -101,6 +101,12 @@ _SHARE_MARKERS = ("sharer", "share?", "/share", "intent/tweet", "pin/create", "s
 NAMES = (*(f"services_{kind}" for kind in SERVICES), "services_social_profiles", "services_social_shares")
 
 
+_KINDS_OF = {
+    domain: tuple(kind for kind, domains in SERVICES.items() if domain in domains)
+    for domain in set().union(*SERVICES.values())
+}
+
+
 def featurize(view):
     links = view.parsed_links()
     if links is None:
@@ -110,8 +116,8 @@ def featurize(view):
     for lowered, domain, _ in links:
         if not domain:
             continue
-        for kind, domains in SERVICES.items():
-            found[kind] += domain in domains
+        for kind in _KINDS_OF.get(domain, ()):
+            found[kind] += 1
         if domain in SOCIAL:
             if any(marker in lowered for marker in _SHARE_MARKERS):
                 shares += 1
