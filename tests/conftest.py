@@ -1,9 +1,17 @@
-"""Shared fixtures: the shared data sets (skipped where absent) and a small trained model."""
+"""Shared fixtures: the shared data sets (skipped where absent) and a small trained model; hypothesis settings."""
 
 import os
+import tempfile
 from pathlib import Path
 
+import hypothesis
 import pytest
+
+# Property tests keep no example database and cache hypothesis' Unicode tables in the temp
+# directory, so a test run never writes a .hypothesis directory into the checkout.
+hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "fraudrisk-hypothesis")
+hypothesis.settings.register_profile("fraudrisk", database=None, deadline=None, print_blob=True)
+hypothesis.settings.load_profile("fraudrisk")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("FRAUDRISK_DATA_DIR", ROOT.parent / "shared" / "data"))

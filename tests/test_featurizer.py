@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pytest
 
@@ -110,3 +112,23 @@ def test_link_vocabulary_is_learned_from_training_shops():
     )
     assert matrix[0].tolist() == [0.0, 1.0] and np.isnan(matrix[1]).all()
     assert list(featurizer.get_feature_names_out()) == ["link_path:cart", "link_site:t.me"]
+
+
+def test_prices_near_the_largest_float_featurize_finite():
+    # Found by tests/test_hostile_input.py: round(price * 100) overflowed to infinity.
+    featurizer = ShopFeaturizer(families=("prices",)).fit([{"url": "a.example.be"}])
+    shop = {"url": "a.example.be", "prices": [{"price": 1.7e308, "old_price": 1.79e308}, {"price": 19.99}]}
+    matrix = featurizer.transform([shop])
+    assert np.isfinite(matrix).all()
+    assert _column(featurizer, matrix, "prices_ending_99_share")[0] == 0.5
+    assert _column(featurizer, matrix, "prices_round_share")[0] == 0.5
+
+
+def test_many_prices_featurize_in_linear_time():
+    # Found by tests/test_hostile_input.py: the spread recomputed the mean per price (100,000 prices: 130 s).
+    values = [i / 7 for i in range(50_000)]
+    featurizer = ShopFeaturizer(families=("prices",)).fit([{"url": "a.example.be"}])
+    started = time.perf_counter()
+    matrix = featurizer.transform([{"url": "a.example.be", "prices": [{"price": value} for value in values]}])
+    assert time.perf_counter() - started < 5
+    assert _column(featurizer, matrix, "prices_spread_log")[0] == pytest.approx(np.std(np.log1p(values)), rel=1e-9)

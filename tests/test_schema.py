@@ -1,7 +1,8 @@
 import math
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -73,6 +74,31 @@ def test_csv_text_values_are_parsed():
         ({"url": "not a url"}, r"shop record 1: field 'url' must be an http\(s\) URL"),
         ({"url": "ftp://files.example.be"}, r"field 'url' must be an http\(s\) URL"),
         ({"country": "BE"}, r"shop record 1: field 'url' is required"),
+        # Found by tests/test_hostile_input.py; each once escaped as another exception.
+        ({"url": "http://[shop.example.be/"}, r"shop record 1: field 'url' must be an http\(s\) URL"),
+        (
+            {"url": "https://ok.example.be", "observed_at": "0001-01-01T00:00:00+05:00"},
+            r"shop record 1: field 'observed_at' must be a date between 1970 and 2200, got '0001-01-01",
+        ),
+        (
+            {
+                "url": "https://ok.example.be",
+                "tls_not_after": datetime(9999, 12, 31, tzinfo=timezone(-timedelta(hours=5))),
+            },
+            r"shop record 1: field 'tls_not_after' must be a date between 1970 and 2200",
+        ),
+        (
+            {"url": "https://ok.example.be", "prices": [{"price": 1, 7: "x", "colour": "red"}]},
+            r"shop record 1: field 'prices' must be .*item 0: .*got unknown key '7'",
+        ),
+        (
+            {"url": "https://ok.example.be/\ud800"},
+            r"shop record 1: field 'url' must be valid Unicode text, got a lone surrogate at character 22",
+        ),
+        (
+            {"url": "https://ok.example.be", "links": ["/cart", "/x\udfff"]},
+            r"shop record 1: field 'links' must be a list of valid Unicode strings, item 1 holds a lone surrogate",
+        ),
         ("https://shop.example.be", r"shop record 1: must be a mapping"),
     ],
 )
@@ -80,6 +106,15 @@ def test_bad_input_names_record_and_field(bad, match):
     with pytest.raises(SchemaError, match=match) as caught:
         validate_records([{"url": "https://fine.example.be"}, bad])
     assert caught.value.index == 1
+
+
+def test_numpy_scalars_are_read_like_python_values():
+    record = validate_record(
+        {"url": "a.example.be", "has_logo": np.True_, "whois_hidden": np.int64(0), "tranco_rank": np.int64(7)}
+    )
+    assert record["has_logo"] is True and record["whois_hidden"] is False and record["tranco_rank"] == 7
+    with pytest.raises(SchemaError, match=r"field 'trustpilot_reviews' must be a number, got bool True"):
+        validate_record({"url": "a.example.be", "trustpilot_reviews": np.True_})
 
 
 def test_error_carries_field_attribute():

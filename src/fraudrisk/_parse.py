@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
+import numpy as np
+
 MAX_TEXT = 4096
 MAX_URL = 2048
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -47,12 +49,30 @@ def _show(value):
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _lone_surrogate(text):
+    """Position of the first lone surrogate (a str that is not valid Unicode), or None.
+
+    Such text cannot be encoded to UTF-8: pandas' Arrow-backed strings and every output file
+    refuse it, so the schema does too.
+    """
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
+
+
 def parse_text(value, max_len=MAX_TEXT):
     if not isinstance(value, str):
         raise ParseError(f"a string, got {type(value).__name__} {_show(value)}")
     value = value.strip()
     if len(value) > max_len:
         raise ParseError(f"a string of at most {max_len} characters, got {len(value)}")
+    position = _lone_surrogate(value)
+    if position is not None:
+        raise ParseError(f"valid Unicode text, got a lone surrogate at character {position} of {_show(value)}")
     return value
 
 
@@ -61,12 +81,12 @@ def parse_url(value):
     candidate = text if "://" in text else "http://" + text
     try:
         parts = urlsplit(candidate)
-        host = (parts.hostname or "").rstrip(".")
-    except ValueError:
-        host = ""
+        scheme, host = parts.scheme, (parts.hostname or "").rstrip(".")
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[shop"
+        scheme, host = "", ""
     labels = host.split(".")
     if (
-        parts.scheme not in ("http", "https")
+        scheme not in ("http", "https")
         or len(labels) < 2
         or len(host) > 253
         or not all(_HOST_LABEL.match(label) for label in labels)
@@ -88,7 +108,10 @@ def parse_datetime(value):
     else:
         raise ParseError(f"a date or ISO-8601 string, got {type(value).__name__} {_show(value)}")
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # e.g. 0001-01-01T00:00+05:00 is before year 1 in UTC
+            raise ParseError(f"a date between {EARLIEST.year} and {LATEST.year}, got {_show(value)}") from None
     if hasattr(parsed, "to_pydatetime"):
         parsed = parsed.to_pydatetime()
     if not EARLIEST <= parsed < LATEST:
@@ -96,7 +119,13 @@ def parse_datetime(value):
     return parsed
 
 
+def _plain(value):
+    """A numpy scalar as the Python value it holds (``np.True_`` -> ``True``); anything else as is."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def parse_bool(value):
+    value = _plain(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
@@ -107,6 +136,7 @@ def parse_bool(value):
 
 
 def parse_number(value, low=-math.inf, high=math.inf):
+    value = _plain(value)
     if isinstance(value, bool):
         raise ParseError(f"a number, got bool {_show(value)}")
     if isinstance(value, str):
@@ -153,6 +183,8 @@ def parse_text_list(value, max_len=MAX_URL):
     for position, item in enumerate(items):
         if not isinstance(item, str):
             raise ParseError(f"a list of strings, item {position} is {type(item).__name__} {_show(item)}")
+        if _lone_surrogate(item) is not None:
+            raise ParseError(f"a list of valid Unicode strings, item {position} holds a lone surrogate: {_show(item)}")
         out.append(item.strip()[:max_len])
     return out
 

@@ -47,9 +47,17 @@ def scored_chunks(chunks, workers=1, model=None, **settings):
         the results of the chunks read before are yielded first, then the error is raised.
     """
     chunks = iter(chunks)
-    head = list(itertools.islice(chunks, 2))
-    if workers <= 1 or len(head) < 2:
-        for records, first_index in itertools.chain(head, chunks):
+    head, failure = [], None
+    try:
+        head.extend(itertools.islice(chunks, 2))
+    except Exception as error:  # the input broke off within the first chunks
+        failure = error
+    if workers <= 1 or len(head) < 2 or failure is not None:
+        for records, first_index in head:
+            yield _score_records(records, first_index, settings, model)
+        if failure is not None:
+            raise failure
+        for records, first_index in chunks:
             yield _score_records(records, first_index, settings, model)
         return
     # forkserver: workers do not inherit this process's threads or locks (fork could deadlock).

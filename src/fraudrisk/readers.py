@@ -8,6 +8,7 @@ import contextlib
 import csv
 import gzip
 import json
+import re
 import sys
 import zlib
 
@@ -106,6 +107,18 @@ def _chunked(rows, chunk_rows):
         yield pd.DataFrame.from_records(chunk)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _is_unicode(row):
+    """False when a parsed JSON object holds a lone surrogate: no output file could be written with it."""
+    try:
+        json.dumps(row, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _jsonl_rows(lines):
     for text in lines:
         number, _ = lines.taken[-1]
@@ -120,6 +133,8 @@ def _jsonl_rows(lines):
             row = json.loads(text)
             if not isinstance(row, dict):
                 row = {READ_ERROR: f"line {number} must be a JSON object, got {type(row).__name__}"}
+            elif _SURROGATE_ESCAPE.search(text) and not _is_unicode(row):
+                row = {READ_ERROR: f"line {number} holds an escaped lone surrogate (\\ud800-\\udfff), not text"}
         except (ValueError, RecursionError) as error:
             row = {READ_ERROR: f"line {number} is not valid JSON ({getattr(error, 'msg', 'too deeply nested')})"}
         yield row

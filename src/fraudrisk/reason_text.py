@@ -5,7 +5,7 @@ cleaning, so hostile strings cannot break a report.
 """
 
 from fraudrisk._hosts import host_of, registrable_domain, split_host
-from fraudrisk.features._view import parse_link, utc_now
+from fraudrisk.features._view import MAX_LINKS, parse_link, utc_now
 from fraudrisk.features.identity import enterprise_number_valid
 from fraudrisk.lookalike import lookalike_of
 
@@ -73,11 +73,13 @@ def _tld(record):
 
 
 def _linked_sites(record, limit=3):
+    """The other sites linked to, among the links the features read (the first ``MAX_LINKS``)."""
     own = registrable_domain(host_of(record["url"]))
-    sites = []
-    for _, domain, _ in map(parse_link, record.get("links") or []):
-        if domain and domain != own and domain not in sites:
-            sites.append(domain)
+    found = {}  # an ordered set: a list's ``in`` made this quadratic in the number of sites
+    for _, domain, _ in map(parse_link, (record.get("links") or [])[:MAX_LINKS]):
+        if domain and domain != own:
+            found[domain] = None
+    sites = list(found)
     shown = ", ".join(_clean(site, 40) for site in sites[:limit])
     return f"{len(sites)} other sites ({shown}{', ...' if len(sites) > limit else ''})" if sites else "no other site"
 

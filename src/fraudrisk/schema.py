@@ -4,7 +4,8 @@ A shop record is a mapping from field names to values. Only ``url`` is required;
 field may be absent, ``None``, NaN or an empty string, which all mean "not observed". Records
 arrive as one dict, a list of dicts or a :class:`pandas.DataFrame` (one row per shop). In CSV
 files, list fields (``links``, ``prices``, ``payment_methods`` ...) are JSON text, e.g.
-``["paypal", "bancontact"]``.
+``["paypal", "bancontact"]``. Text must be valid Unicode: a string holding a lone surrogate
+(say from a ``"\\ud800"`` JSON escape) is refused, as no output file could hold it.
 
 :func:`validate_records` turns any of those into a list of canonical records (dicts holding
 only the fields that were observed, in canonical types) or raises :class:`SchemaError`

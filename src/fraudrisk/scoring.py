@@ -52,6 +52,14 @@ def _without_read_error(raw, index):
     return raw
 
 
+def _printable_url(raw):
+    """A bad row's raw url as text any output can hold (lone surrogates escaped), or None."""
+    url = raw.get("url") if isinstance(raw, dict) else None
+    if not isinstance(url, str):
+        return None if url is None else repr(url)[:300]
+    return url if url.isascii() else url.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @lru_cache(maxsize=1)
 def shipped_model():
     """The model shipped in the package, loaded (and verified) once per process."""
@@ -148,7 +156,7 @@ def score_batch(
             if errors == "raise":
                 raise
             valid.append(None)
-            urls.append(raw.get("url") if isinstance(raw, dict) else None)
+            urls.append(_printable_url(raw))
             error_texts.append(str(error))
             continue
         valid.append(canonical)

@@ -22,6 +22,12 @@ def _discount(price):
     return discount or 0.0
 
 
+def _cents(price):
+    """The cents of a price, 0-99. Floats from 2**53 up are whole numbers (and ``price * 100``
+    can overflow to infinity near the largest float)."""
+    return round(price * 100) % 100 if price < 2.0**53 else 0
+
+
 def featurize(view):
     prices = view.get("prices")
     if prices is None:
@@ -31,7 +37,8 @@ def featurize(view):
     count = len(prices)
     discounts = [_discount(price) for price in prices]
     logs = sorted(math.log1p(price["price"]) for price in prices)
-    cents = [round(price["price"] * 100) % 100 for price in prices]
+    mean_log = sum(logs) / count
+    cents = [_cents(price["price"]) for price in prices]
     currencies = [price.get("currency") for price in prices]
     return [
         float(count),
@@ -44,7 +51,7 @@ def featurize(view):
         (logs[(count - 1) // 2] + logs[count // 2]) / 2,
         logs[0],
         logs[-1],
-        math.sqrt(sum((value - sum(logs) / count) ** 2 for value in logs) / count),
+        math.sqrt(sum((value - mean_log) ** 2 for value in logs) / count),
         sum(c in (99, 95) for c in cents) / count,
         sum(c == 0 for c in cents) / count,
         float(len({c for c in currencies if c})),
