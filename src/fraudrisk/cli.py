@@ -5,6 +5,8 @@ Exit codes: 0 success; 1 a file or model could not be read or written; 2 wrong u
 """
 
 import argparse
+import functools
+import os
 import sys
 from pathlib import Path
 
@@ -36,6 +38,7 @@ other rows are scored (use --strict to stop at the first bad row instead).
 examples:
   fraudrisk score examples/shops.csv
   fraudrisk score shops.jsonl -o scored.csv --prevalence 0.02 --reasons
+  fraudrisk score /shared/shops.csv -o scored.csv --engine dask --scheduler tcp://host:8786
 """
 
 
@@ -73,6 +76,13 @@ def build_parser():
     score.add_argument("--strict", action="store_true", help="stop at the first bad row (exit code 3)")
     score.add_argument("--quiet", action="store_true", help="no progress bar and no summary (for scripts)")
     score.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="with -o: processes scoring chunks side by side (default: one per core; same output for any N)",
+    )
+    score.add_argument(
         "--keep",
         default="all",
         metavar="all|none|COLUMN",
@@ -85,6 +95,19 @@ def build_parser():
     )
     score.add_argument(
         "--input-format", choices=("csv", "jsonl", "parquet"), help="format of INPUT when its name does not tell"
+    )
+    score.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this machine, --workers processes (default); dask: on a Dask cluster, needs -o and "
+        'pip install "fraudrisk[dask]"',
+    )
+    score.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler, e.g. tcp://host:8786 (workers must read INPUT); "
+        "default: a local cluster, one worker per core",
     )
     evaluate = commands.add_parser(
         "evaluate",
@@ -148,6 +171,16 @@ examples:
 """
 
 
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _probability(text):
     try:
         value = float(text)
@@ -183,6 +216,10 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
     from fraudrisk.readers import format_of, read_table, split_columns
     from fraudrisk.scoring import score_batch
 
+    usage = _engine_problem(args)
+    if usage:
+        print(f"fraudrisk: {usage}", file=err)
+        return EXIT_USAGE
     if args.output:
         try:
             format_of(args.output)
@@ -203,7 +240,9 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
         if args.output:
             show = not args.quiet and err.isatty()
             progress = terminal_progress(count_rows(args.input, args.input_format), err) if show else None
-            summary = score_file(
+            local = getattr(args, "engine", "local") == "local"
+            run = functools.partial(score_file, workers=args.workers) if local else _dask_engine(args)
+            summary = run(
                 args.input,
                 args.output,
                 model=model,
@@ -259,9 +298,27 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
     return EXIT_OK
 
 
+def _engine_problem(args):
+    """Why ``--engine`` / ``--scheduler`` cannot be used as given, or None."""
+    if getattr(args, "engine", "local") != "dask":
+        return "--scheduler needs --engine dask" if getattr(args, "scheduler", None) else None
+    if not args.output:
+        return "--engine dask needs -o OUTPUT (the scored blocks are written to a file)"
+    if args.input == "-":
+        return "--engine dask cannot read standard input: give INPUT as a file the workers can read"
+    return None
+
+
+def _dask_engine(args):
+    """``score_file_dask`` on the scheduler of ``--scheduler`` (default: a local cluster for the run)."""
+    from fraudrisk.distributed import score_file_dask
+
+    return functools.partial(score_file_dask, scheduler=args.scheduler)
+
+
 def _input_problem(args):
     """Why INPUT cannot be scored at all (missing, no 'url' column), or None; reads one row."""
-    from fraudrisk.readers import READ_ERROR, iter_tables
+    from fraudrisk.readers import READ_ERROR, format_of, iter_tables
 
     if args.input == "-":
         return None
@@ -269,6 +326,8 @@ def _input_problem(args):
         first = next(iter_tables(args.input, args.input_format, chunk_rows=1), None)
     except (OSError, ValueError) as error:
         return f"cannot read {args.input}: {error}"
+    if format_of(args.input, args.input_format) == "jsonl":
+        return None  # each line has its own fields: a line without url is one bad row, not a bad file
     if first is not None and "url" not in first.columns and READ_ERROR not in first.columns:
         return f"{args.input} has no 'url' column (columns: {', '.join(map(str, first.columns))})"
     return None

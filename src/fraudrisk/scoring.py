@@ -6,6 +6,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from fraudrisk._parse import is_missing
 from fraudrisk.bands import band_of
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
@@ -56,7 +57,7 @@ def _printable_url(raw):
     """A bad row's raw url as text any output can hold (lone surrogates escaped), or None."""
     url = raw.get("url") if isinstance(raw, dict) else None
     if not isinstance(url, str):
-        return None if url is None else repr(url)[:300]
+        return None if is_missing(url) else repr(url)[:300]
     return url if url.isascii() else url.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
