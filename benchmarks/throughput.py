@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/throughput.py [--rows 100000 1000000] [--kind ktu|heavy|both] [--workers N]
+    python benchmarks/throughput.py [--rows 100000 1000000] [--kind ktu|heavy|both] [--workers 1 2]
 
 (a) ``score()`` latency p50 / p99 for one shop, without reasons (validate + featurize + predict
 + band) and with them, beside scikit-learn's ``predict_proba`` of the same fitted ensemble on
@@ -14,6 +14,7 @@ have 80-300 links and 20-120 prices each. The machine is printed first.
 """
 
 import argparse
+import csv
 import os
 import platform
 import subprocess
@@ -26,6 +27,7 @@ import numpy as np
 
 from fraudrisk import score
 from fraudrisk.datasets import make_shops
+from fraudrisk.schema import FIELD_NAMES
 from fraudrisk.scoring import shipped_model
 
 
@@ -100,6 +102,7 @@ def write_shops(path, rows, kind):
     while written < rows:
         n = min(100_000, rows - written)
         X, _ = make_shops(n, seed=2 + written, links_heavy=kind == "links/prices-heavy")
+        X = X.reindex(columns=[name for name in FIELD_NAMES if name in X.columns])  # one column order
         if kind == "KTU-like":
             X = X.drop(columns=["links", "prices"])
         for column in ("payment_methods", "contact_emails", "links", "prices"):
@@ -109,31 +112,33 @@ def write_shops(path, rows, kind):
         written += n
 
 
-def end_to_end(rows, kind, workers):
+def end_to_end(rows, kind, worker_counts):
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "in.csv", Path(folder) / "out.csv"
         write_shops(source, rows, kind)
-        command = [sys.executable, "-m", "fraudrisk.cli", "score", str(source), "-o", str(target), "--quiet"]
-        started = time.perf_counter()
-        child = subprocess.Popen([*command, "--workers", str(workers)])
-        peak = 0.0
-        while child.poll() is None:
-            peak = max(peak, _tree_rss_mib(child.pid))
-            time.sleep(0.2)
-        seconds = time.perf_counter() - started
-        if child.returncode:
-            raise SystemExit(f"fraudrisk score failed with exit code {child.returncode}")
-    print(
-        f"(b) CSV->CSV {rows:,} {kind} shops, {workers} worker(s): {seconds:.1f} s, {rows / seconds:,.0f} shops/s, "
-        f"peak RSS (all processes) {peak:.0f} MiB"
-    )
+        for workers in worker_counts:
+            command = [sys.executable, "-m", "fraudrisk.cli", "score", str(source), "-o", str(target), "--quiet"]
+            started = time.perf_counter()
+            child = subprocess.Popen([*command, "--workers", str(workers)])
+            peak = 0.0
+            while child.poll() is None:
+                peak = max(peak, _tree_rss_mib(child.pid))
+                time.sleep(0.2)
+            seconds = time.perf_counter() - started
+            if child.returncode:
+                raise SystemExit(f"fraudrisk score failed with exit code {child.returncode}")
+            errors = sum(1 for row in csv.DictReader(open(target, newline="")) if row["error"])
+            print(
+                f"(b) CSV->CSV {rows:,} {kind} shops, {workers} worker(s): {seconds:.1f} s, "
+                f"{rows / seconds:,.0f} shops/s, peak RSS (all processes) {peak:.0f} MiB, {errors} rows with errors"
+            )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000], help="file sizes to run (default 100000)")
     parser.add_argument("--kind", choices=("ktu", "heavy", "both"), default="both")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--skip-latency", action="store_true")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
