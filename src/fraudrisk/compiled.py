@@ -68,6 +68,11 @@ class _Nodes:
         both[np.isnan(both)] = np.inf
         flat = both.ravel()
         n_rows, n_trees = len(X), len(self.roots)
+        if n_rows == 1:  # the single-shop path: the fewest numpy calls per level
+            slot = self.roots
+            for _ in range(self.depth):
+                slot = self.children.take(slot + (flat.take(self.feature.take(slot)) > self.threshold.take(slot)))
+            return self.value.take(slot).reshape(1, n_trees)
         slot = np.tile(self.roots, n_rows)
         row_start = np.repeat(np.arange(n_rows) * both.shape[1], n_trees)
         walking = np.arange(len(slot))  # (row, tree) pairs not yet at a leaf
@@ -76,7 +81,7 @@ class _Nodes:
             goes_second = flat.take(row_start.take(walking) + self.feature.take(at)) > self.threshold.take(at)
             at = self.children.take(at + goes_second)
             slot[walking] = at
-            if level % 4 == 3 and n_rows > 1:  # drop pairs at a leaf now and then: fewer reads per level
+            if level % 4 == 3:  # drop the pairs at a leaf now and then: fewer reads per level
                 walking = walking[self.threshold.take(at) != np.inf]
                 if not len(walking):
                     break
