@@ -14,7 +14,7 @@ from fraudrisk import __version__
 from fraudrisk.cli_drift import add_commands as add_drift_commands
 from fraudrisk.cli_drift import run_drift
 from fraudrisk.cli_models import add_commands as add_model_commands
-from fraudrisk.cli_models import read_labelled_or_report, run_compare, run_train
+from fraudrisk.cli_models import read_labelled_or_report, run_compare, run_train, whole_number_at_least
 from fraudrisk.exceptions import FraudRiskError, SchemaError, TruncatedInputError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
@@ -77,7 +77,7 @@ def build_parser():
     score.add_argument("--quiet", action="store_true", help="no progress bar and no summary (for scripts)")
     score.add_argument(
         "--workers",
-        type=_positive_int,
+        type=whole_number_at_least(1),
         default=os.cpu_count() or 1,
         metavar="N",
         help="with -o: processes scoring chunks side by side (default: one per core; same output for any N)",
@@ -169,16 +169,6 @@ examples:
   fraudrisk evaluate labelled.csv --label is_fraud --prevalence 0.01 --report out/
   fraudrisk evaluate ../shared/data/ktu/shops.csv --cv 5 --report docs/evaluation
 """
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return value
 
 
 def _probability(text):

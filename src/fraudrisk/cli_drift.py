@@ -1,9 +1,10 @@
 """``fraudrisk drift``: population stability of the features and the score between two shop files."""
 
-import argparse
 import json
 import sys
 from pathlib import Path
+
+from fraudrisk.cli_models import whole_number_at_least
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -18,16 +19,6 @@ examples:
   fraudrisk drift ../shared/data/ktu/shops.csv new-shops.csv
   fraudrisk drift training.csv this-month.jsonl --model models/mine.joblib --json drift.json
 """
-
-
-def _bins(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 2, got {text!r}")
-    return value
 
 
 def add_commands(commands, formatter):
@@ -51,7 +42,9 @@ def add_commands(commands, formatter):
         help="layout of both files (default: detected per file)",
     )
     drift.add_argument("--json", metavar="PATH", help="also write the JSON report here (- for stdout, instead of text)")
-    drift.add_argument("--bins", type=_bins, default=10, metavar="N", help="quantile bins per column (default 10)")
+    drift.add_argument(
+        "--bins", type=whole_number_at_least(2), default=10, metavar="N", help="quantile bins per column (default 10)"
+    )
 
 
 def read_shops(path, data_format="auto"):

@@ -1,5 +1,6 @@
 """``fraudrisk train`` and ``fraudrisk compare``: retraining with a champion/challenger guard."""
 
+import argparse
 import sys
 import time
 
@@ -21,6 +22,21 @@ examples:
   fraudrisk train shops.csv -o models/mine.joblib --label is_fraud
   fraudrisk train old.csv new-reports.jsonl -o new.joblib --base-model current.joblib
 """
+
+
+def whole_number_at_least(minimum):
+    """An argparse type: a whole number >= ``minimum``, else a usage error saying so."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be a whole number of at least {minimum}, got {text!r}")
+        return value
+
+    return parse
 
 
 def add_commands(commands, formatter):

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import pandas as pd
 
 from fraudrisk._dask_reading import read_blocks
-from fraudrisk.batch import _Writer, with_input_columns
+from fraudrisk.batch import _kept_columns, _Writer, with_input_columns
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.readers import TruncatedInputError, format_of, split_columns
 from fraudrisk.scoring import score_batch, shipped_model
@@ -36,13 +36,9 @@ def _require_dask():
 
 
 def _kept(table, keep):
-    """The input columns that are not schema fields, as ``keep`` asks (all, none or one)."""
+    """Schema fields and the input columns to copy, as ``keep`` asks (see :func:`score_file`)."""
     fields, extra = split_columns(table)
-    if keep == "none":
-        return fields, extra.iloc[:, :0]
-    if keep != "all":
-        return fields, table[[keep]]
-    return fields, extra
+    return fields, _kept_columns(table, extra, keep)
 
 
 def _check_keep(frame, keep):
