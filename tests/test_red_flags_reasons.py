@@ -164,3 +164,51 @@ def test_within_edits_agrees_with_levenshtein():
     for a, b in itertools.product(words, repeat=2):
         for limit in (0, 1, 2):
             assert within_edits(a, b, limit) == (_levenshtein(a, b) <= limit), (a, b, limit)
+
+
+def _lookalike_by_brute_force(name, known):
+    """The definition of a look-alike, checked against every known name with a full edit distance."""
+    from fraudrisk.lookalike import skeleton
+
+    name = name.lower()
+    if name in known:
+        return None
+    shape = skeleton(name)
+    for target in known:
+        allowed = 2 if len(target) >= 8 else 1 if len(target) >= 5 else 0
+        if len(target) >= 4 and (
+            shape == target or _levenshtein(shape, target) <= allowed or target in shape.split("-")
+        ):
+            return target
+    return None
+
+
+def test_lookalike_index_finds_what_a_full_edit_distance_finds():
+    import random
+
+    from fraudrisk.lookalike import WELL_KNOWN
+
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz0135-$"
+    names = []
+    for _ in range(3000):
+        word = list(rng.choice(WELL_KNOWN))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randint(0, len(word))
+            action = rng.choice(("insert", "delete", "replace", "affix"))
+            if action == "insert":
+                word.insert(at, rng.choice(letters))
+            elif action == "delete" and word:
+                del word[min(at, len(word) - 1)]
+            elif action == "replace" and word:
+                word[min(at, len(word) - 1)] = rng.choice(letters)
+            else:
+                word += list("-secure")
+        names.append("".join(word))
+    names += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 16))) for _ in range(1000)]
+    found = 0
+    for name in names:
+        expected = _lookalike_by_brute_force(name, WELL_KNOWN)
+        assert lookalike_of(name) == expected, name
+        found += expected is not None
+    assert found > 500  # the sample exercises matches, not only misses

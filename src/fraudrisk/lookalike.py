@@ -67,13 +67,46 @@ def skeleton(name):
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _allowed_edits(target):
+    """Edits a name may be from ``target`` and still imitate it: none below 5 letters, 2 from 8."""
+    return 2 if len(target) >= 8 else 1 if len(target) >= 5 else 0
+
+
+def _deletions(word, depth):
+    """``word`` and every string made from it by deleting up to ``depth`` (at most 2) characters."""
+    n = len(word)
+    variants = {word}
+    if depth >= 1:
+        variants.update(word[:i] + word[i + 1 :] for i in range(n))
+    if depth >= 2:
+        variants.update(word[:i] + word[i + 1 : j] + word[j + 1 :] for i in range(n) for j in range(i + 1, n))
+    return variants
+
+
+@lru_cache(maxsize=8)
+def _deletion_index(known):
+    """Deletion variant -> positions in ``known`` of the targets it comes from (symmetric delete).
+
+    Two names within ``k`` edits share a string reachable by ``k`` deletions from each, so the
+    targets a name may be near are found by looking up the name's own deletion variants; each
+    candidate is then checked exactly. This replaces an edit-distance test against every target.
+    """
+    index = {}
+    for position, target in enumerate(known):
+        if len(target) >= 4 and _allowed_edits(target):
+            for variant in _deletions(target, _allowed_edits(target)):
+                index.setdefault(variant, set()).add(position)
+    return index, max((len(target) for target in known), default=0)
+
+
 @lru_cache(maxsize=65536)
 def lookalike_of(name, known=WELL_KNOWN):
     """The well-known name that ``name`` imitates, or None.
 
     A name imitates a known one (of 4+ characters) when it is not that name but its skeleton
     equals it, is one edit away (known names of 5+ characters; two edits for 8+), or contains
-    it with a hyphenated extra word (``paypal-secure``).
+    it with a hyphenated extra word (``paypal-secure``). When several match, the first in
+    ``known`` wins.
 
     Examples
     --------
@@ -84,12 +117,17 @@ def lookalike_of(name, known=WELL_KNOWN):
     if name in known:
         return None
     shape = skeleton(name)
-    for target in known:
+    index, longest = _deletion_index(known)
+    candidates = set()
+    if len(shape) <= longest + 2:
+        for variant in _deletions(shape, 2):
+            candidates |= index.get(variant, set())
+    parts = set(shape.split("-")) if "-" in shape else ()
+    for position, target in enumerate(known):
         if len(target) < 4:
             continue
-        allowed = 2 if len(target) >= 8 else 1 if len(target) >= 5 else 0
-        if shape == target or (allowed and within_edits(shape, target, allowed)):
+        if shape == target or target in parts:
             return target
-        if "-" in shape and target in shape.split("-"):
+        if position in candidates and within_edits(shape, target, _allowed_edits(target)):
             return target
     return None
