@@ -136,3 +136,32 @@ def test_schema_table_lists_every_field():
 def test_readme_schema_table_matches_code():
     readme = Path(__file__).resolve().parents[1] / "README.md"
     assert schema_table() in readme.read_text(encoding="utf-8")
+
+
+def test_plain_prices_take_a_shortcut_with_the_same_result_as_the_general_parsers():
+    import random
+
+    from fraudrisk import _parse, schema
+
+    def general(price):
+        if price.get("price") is None:
+            raise _parse.ParseError("no price")
+        return {key: schema._PRICE_PARSERS[key](value) for key, value in price.items() if value is not None}
+
+    rng = random.Random(3)
+    values = [0, 1, 2.5, -1, float("nan"), float("inf"), True, "3", None, 1e308, "EUR", "eur", "EU1", "ÉUR", "GBP"]
+    keys = [("price",), ("price", "currency"), ("currency",), ("price", "old_price")]
+    accepted = 0
+    for _ in range(20000):
+        price = {key: rng.choice(values) for key in rng.choice(keys)}
+        outcomes = []
+        for parse in (general, schema._parse_price):
+            try:
+                outcomes.append(parse(price))
+            except _parse.ParseError:
+                outcomes.append("refused")
+        assert outcomes[0] == outcomes[1], price
+        if outcomes[0] != "refused":
+            accepted += 1
+            assert all(type(outcomes[0][key]) is type(outcomes[1][key]) for key in outcomes[0])
+    assert accepted > 1000

@@ -179,6 +179,8 @@ def parse_json_list(value):
 
 def parse_text_list(value, max_len=MAX_URL):
     items = parse_json_list(value)
+    if all(type(item) is str for item in items) and "".join(items).isascii():
+        return [item.strip()[:max_len] for item in items]  # the common case, checked at once
     out = []
     for position, item in enumerate(items):
         if not isinstance(item, str):

@@ -12,6 +12,7 @@ only the fields that were observed, in canonical types) or raises :class:`Schema
 naming the record index and the field.
 """
 
+import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -84,7 +85,24 @@ _PRICE_PARSERS = {
 }
 
 
+def _plain_price(value):
+    """The canonical form of ``{"price": number, "currency": "EUR"}`` without the general parsers, or None."""
+    if type(value) is not dict or not value.keys() <= {"price", "currency"}:
+        return None
+    price, currency = value.get("price"), value.get("currency", "EUR")
+    if type(price) not in (float, int) or not 0 <= price < math.inf:
+        return None
+    if type(currency) is not str or len(currency) != 3 or not (currency.isascii() and currency.isupper()):
+        return None
+    if not currency.isalpha():
+        return None
+    return {"price": float(price), "currency": currency} if "currency" in value else {"price": float(price)}
+
+
 def _parse_price(value):
+    plain = _plain_price(value)  # most prices look like this; the general path gives the same result
+    if plain is not None:
+        return plain
     if not isinstance(value, dict):
         raise _parse.ParseError(f"an object with keys {list(PRICE_KEYS)}, got {type(value).__name__}")
     if not value.keys() <= _PRICE_PARSERS.keys():
