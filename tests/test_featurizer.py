@@ -132,3 +132,26 @@ def test_many_prices_featurize_in_linear_time():
     matrix = featurizer.transform([{"url": "a.example.be", "prices": [{"price": value} for value in values]}])
     assert time.perf_counter() - started < 5
     assert _column(featurizer, matrix, "prices_spread_log")[0] == pytest.approx(np.std(np.log1p(values)), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "families", [None, ("link_tokens", "domain", "prices"), ("domain", "payments"), ("services", "link_tokens")]
+)
+def test_fit_transform_in_one_pass_equals_fit_then_transform(families):
+    from fraudrisk.datasets import make_shops
+    from fraudrisk.features._view import utc_now
+    from fraudrisk.schema import validate_records
+
+    X, _ = make_shops(400, seed=8, links_heavy=True)
+    X.loc[::5, "links"] = None
+    records, now = validate_records(X), utc_now()
+    separate = ShopFeaturizer(families=families, min_link_token_shops=3).fit(records)
+    one_pass = ShopFeaturizer(families=families, min_link_token_shops=3)
+    in_chunks = ShopFeaturizer(families=families, min_link_token_shops=3)
+    expected = separate.transform_canonical(records, now)
+    assert np.array_equal(one_pass.fit_transform_canonical(records, now), expected, equal_nan=True)
+    parts = [in_chunks.vocabulary_free_part(records[start : start + 150], now) for start in range(0, 400, 150)]
+    assert np.array_equal(in_chunks.fit_transform_parts(parts), expected, equal_nan=True)
+    assert one_pass.link_vocabulary_ == in_chunks.link_vocabulary_ == separate.link_vocabulary_
+    if families is None or "link_tokens" in families:
+        assert len(separate.link_vocabulary_) > 20

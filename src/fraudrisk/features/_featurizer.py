@@ -94,14 +94,84 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
     def fit_canonical(self, records):
         """``fit`` for records already validated by :func:`fraudrisk.schema.validate_records`."""
         self.families_ = self._resolve_families()
-        self.link_vocabulary_ = ()
+        token_sets = ()
         if "link_tokens" in self.families_:
             now = utc_now()
-            views = (ShopView(record, now) for record in records)
-            self.link_vocabulary_ = link_tokens.learn_vocabulary(views, self.max_link_tokens, self.min_link_token_shops)
+            token_sets = (link_tokens.link_tokens(ShopView(record, now)) for record in records)
+        return self._learn_columns(link_tokens.count_shops([link_tokens.TokenSets(list(token_sets))]))
+
+    def _learn_columns(self, token_counts):
+        self.families_ = self._resolve_families()
+        self.link_vocabulary_ = ()
+        if "link_tokens" in self.families_:
+            self.link_vocabulary_ = link_tokens.learn_vocabulary(
+                token_counts, self.max_link_tokens, self.min_link_token_shops
+            )
         self.link_token_positions_ = {token: i for i, token in enumerate(self.link_vocabulary_)}
         self.n_features_out_ = len(self.get_feature_names_out())
         return self
+
+    def fit_transform(self, X, y=None):
+        """``fit`` then ``transform`` with one pass over the records (links are parsed once).
+
+        Parameters
+        ----------
+        X : dict, list of dict or pandas.DataFrame
+            Shop records.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of shape (n_records, n_features_out_)
+        """
+        return self.fit_transform_canonical(validate_records(X))
+
+    def fit_transform_canonical(self, records, now=None):
+        """``fit_transform`` for records already validated by :func:`fraudrisk.schema.validate_records`."""
+        return self.fit_transform_parts([self.vocabulary_free_part(records, now)])
+
+    def vocabulary_free_part(self, records, now=None):
+        """The part of ``fit_transform`` that needs no fitted vocabulary, for one chunk of records.
+
+        Chunks can be computed side by side (in worker processes, on an unfitted featurizer
+        with the same ``families``) and joined by :meth:`fit_transform_parts`.
+
+        Returns
+        -------
+        columns : ndarray of shape (n_records, n_columns)
+            Every family's columns except the link tokens, in output order.
+        token_sets : link_tokens.TokenSets
+            Each record's link tokens, compactly (none when ``link_tokens`` is not a family).
+        """
+        families = self._resolve_families()
+        now = now or utc_now()
+        featurizers = [FAMILIES[name].featurize for name in families if name != "link_tokens"]
+        width = sum(len(FAMILIES[name].NAMES) for name in families if name != "link_tokens")
+        with_tokens = "link_tokens" in families
+        rows, token_sets = [], []
+        for record in records:
+            view = ShopView(record, now)
+            row = []
+            for featurize in featurizers:
+                row.extend(featurize(view))
+            rows.append(row)
+            if with_tokens:
+                token_sets.append(link_tokens.link_tokens(view))
+        columns = np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
+        return columns, link_tokens.TokenSets(token_sets)
+
+    def fit_transform_parts(self, parts):
+        """Fit on chunks from :meth:`vocabulary_free_part` (in record order); return the full matrix."""
+        self._learn_columns(link_tokens.count_shops(token_sets for _, token_sets in parts))
+        columns = np.vstack([chunk for chunk, _ in parts])
+        if "link_tokens" not in self.families_:
+            return columns
+        positions = self.link_token_positions_
+        tokens = np.vstack([link_tokens.token_matrix(token_sets, positions) for _, token_sets in parts])
+        before = self.families_[: self.families_.index("link_tokens")]
+        offset = sum(len(FAMILIES[name].NAMES) for name in before)
+        return np.hstack([columns[:, :offset], tokens, columns[:, offset:]])
 
     def transform(self, X):
         """Featurize shop records.

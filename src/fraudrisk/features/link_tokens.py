@@ -9,6 +9,8 @@ systems, legal pages), not in how many links it has.
 import re
 from collections import Counter
 
+import numpy as np
+
 from fraudrisk._hosts import registrable_domain
 from fraudrisk.features._view import NAN
 
@@ -28,20 +30,64 @@ def link_tokens(view):
     return tokens
 
 
-def learn_vocabulary(views, max_tokens, min_shops):
-    """The ``max_tokens`` tokens linked by the most shops (at least ``min_shops``), sorted."""
+class TokenSets:
+    """Many shops' link-token sets in a compact form that travels cheaply between processes.
+
+    Parameters
+    ----------
+    token_sets : list of (set of str or None)
+        Each shop's :func:`link_tokens`.
+
+    Attributes
+    ----------
+    tokens : list of str
+        The distinct tokens, in order of first appearance.
+    shops : ndarray of int
+        For each token, how many of these shops have it.
+    codes : ndarray of int32
+        Every shop's tokens as positions in ``tokens``, one shop after another.
+    lengths : ndarray of int
+        Number of tokens of each shop (0 when links were not collected).
+    missing : ndarray of bool
+        Shops whose links were not collected.
+    """
+
+    def __init__(self, token_sets):
+        index, codes, lengths = {}, [], []
+        for tokens in token_sets:
+            tokens = tokens or ()
+            codes.extend(index.setdefault(token, len(index)) for token in tokens)
+            lengths.append(len(tokens))
+        self.tokens = list(index)
+        self.codes = np.asarray(codes, dtype=np.int32)
+        self.lengths = np.asarray(lengths, dtype=np.int64)
+        self.shops = np.bincount(self.codes, minlength=len(self.tokens))
+        self.missing = np.asarray([tokens is None for tokens in token_sets], dtype=bool)
+
+    def __len__(self):
+        return len(self.lengths)
+
+
+def count_shops(chunks):
+    """How many shops have each token, over chunks of :class:`TokenSets`."""
     counts = Counter()
-    for view in views:
-        tokens = link_tokens(view)
-        if tokens:
-            counts.update(tokens)
+    for chunk in chunks:
+        for token, shops in zip(chunk.tokens, chunk.shops.tolist(), strict=True):
+            counts[token] += shops
+    return counts
+
+
+def learn_vocabulary(counts, max_tokens, min_shops):
+    """The ``max_tokens`` tokens linked by the most shops (at least ``min_shops``), sorted.
+
+    ``counts`` maps each token to the number of training shops that have it (:func:`count_shops`).
+    """
     frequent = [(-count, token) for token, count in counts.items() if count >= min_shops]
     return tuple(sorted(token for _, token in sorted(frequent)[:max_tokens]))
 
 
-def featurize(view, vocabulary, positions):
-    """1/0 per vocabulary token (NaN for every token when links were not collected)."""
-    tokens = link_tokens(view)
+def token_row(tokens, vocabulary, positions):
+    """1/0 per vocabulary token for one shop's token set (NaN for every token when None)."""
     if tokens is None:
         return [NAN] * len(vocabulary)
     row = [0.0] * len(vocabulary)
@@ -50,3 +96,20 @@ def featurize(view, vocabulary, positions):
         if position is not None:
             row[position] = 1.0
     return row
+
+
+def token_matrix(chunk, positions):
+    """:func:`token_row` of every shop of a :class:`TokenSets`, as one array."""
+    column_of = np.asarray([positions.get(token, -1) for token in chunk.tokens], dtype=np.int64)
+    matrix = np.zeros((len(chunk), len(positions)))
+    columns = column_of[chunk.codes] if len(chunk.codes) else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(chunk)), chunk.lengths)
+    known = columns >= 0
+    matrix[rows[known], columns[known]] = 1.0
+    matrix[chunk.missing] = NAN
+    return matrix
+
+
+def featurize(view, vocabulary, positions):
+    """1/0 per vocabulary token (NaN for every token when links were not collected)."""
+    return token_row(link_tokens(view), vocabulary, positions)
