@@ -2,7 +2,7 @@
 
 Usage (from the project root, with ../shared/data beside it or $FRAUDRISK_DATA_DIR set)::
 
-    python benchmarks/training_speed.py [--rows 100000] [--ensembles random_forest,...]
+    python benchmarks/training_speed.py [--rows 100000] [--workers 2] [--ensembles random_forest,...]
 
 Rows are drawn with replacement from the watchlist data (links and prices as scraped), so hosts
 repeat and cross-validation keeps each host's copies in one fold. Prints the time of each stage
@@ -25,8 +25,9 @@ from fraudrisk.schema import validate_records
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--ensembles", default=",".join(ENSEMBLES))
+    parser.add_argument("--ensembles", help=f"comma-separated, from {','.join(ENSEMBLES)} (default: train's choice)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="featurizing processes")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     X, y = load_watchlist(data_dir() / "watchlist" / "shops.jsonl.gz")
@@ -40,11 +41,13 @@ def main():
         print(f"[{stages[-1][0]:7.1f} s] {message}", flush=True)
 
     validate_records(X.head(1))
-    model = train(X, y, ensembles=tuple(args.ensembles.split(",")), random_state=args.seed, progress=progress)
+    ensembles = tuple(args.ensembles.split(",")) if args.ensembles else None
+    model = train(X, y, ensembles=ensembles, random_state=args.seed, progress=progress, workers=args.workers)
     total = time.time() - started
     print(
         f"trained on {args.rows} records in {total:.1f} s ({args.rows / total:.0f} records/s); "
-        f"ensemble {model.metadata_['ensemble']}, calibration {model.metadata_['calibration']['method']}"
+        f"ensemble {model.metadata_['ensemble']} (rows per tree: {model.metadata_['max_samples'] or 'all'}), "
+        f"calibration {model.metadata_['calibration']['method']}, {args.workers} featurizing process(es)"
     )
 
 

@@ -1,8 +1,10 @@
-"""Scoring chunks in worker processes: results in input order, only a few chunks in memory.
+"""Work on chunks in worker processes: results in input order, only a few chunks in memory.
 
-Scoring is Python code per record, so threads do not help; processes do. Each worker gets
-the model once, when it starts (the shipped model is loaded and verified in the worker), then
-only chunks of records travel. The pool starts only when there is more than one chunk.
+Scoring and featurizing are Python code per record, so threads do not help; processes do.
+Workers start from a fresh interpreter (forkserver), so they inherit no threads or locks of
+the caller. For scoring, each worker gets the model once, when it starts (the shipped model is
+loaded and verified in the worker), then only chunks of records travel. The pool starts only
+when there is more than one chunk.
 """
 
 import itertools
@@ -23,6 +25,56 @@ def _score_records(records, first_index, settings, model):
 
     model = model if model is not None else _worker_model
     return score_batch(records, model=model, first_index=first_index, **settings)
+
+
+def ordered_map(function, arguments, workers=1, *, initializer=None, initargs=()):
+    """``function(*args)`` for every ``args`` of ``arguments``, in order, in ``workers`` processes.
+
+    At most ``workers + 1`` calls are pending at a time, so memory holds only a few chunks.
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function (it is pickled by name).
+    arguments : iterable of tuple
+        Positional arguments of each call.
+    workers : int, default=1
+        Processes; 1 calls ``function`` in this process.
+    initializer, initargs
+        Run once in each worker process when it starts.
+
+    Yields
+    ------
+    object
+        Each call's result, in the order of ``arguments``. When iterating ``arguments`` fails
+        part way, the results of the calls before are yielded first, then the error is raised.
+    """
+    arguments = iter(arguments)
+    if workers <= 1:
+        for args in arguments:
+            yield function(*args)
+        return
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+    pending, failure = deque(), None
+    try:
+        while failure is None:
+            try:
+                args = next(arguments)
+            except StopIteration:
+                break
+            except Exception as error:  # the input broke off: finish what was read, then say so
+                failure = error
+                break
+            pending.append(pool.submit(function, *args))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+        if failure is not None:
+            raise failure
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def scored_chunks(chunks, workers=1, model=None, **settings):
@@ -60,26 +112,5 @@ def scored_chunks(chunks, workers=1, model=None, **settings):
         for records, first_index in chunks:
             yield _score_records(records, first_index, settings, model)
         return
-    # forkserver: workers do not inherit this process's threads or locks (fork could deadlock).
-    context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model,))
-    chunks = itertools.chain(head, chunks)
-    pending, failure = deque(), None
-    try:
-        while failure is None:
-            try:
-                records, first_index = next(chunks)
-            except StopIteration:
-                break
-            except Exception as error:  # the input broke off: finish what was read, then say so
-                failure = error
-                break
-            pending.append(pool.submit(_score_records, records, first_index, settings, None))
-            if len(pending) > workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-        if failure is not None:
-            raise failure
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    calls = ((records, first_index, settings, None) for records, first_index in itertools.chain(head, chunks))
+    yield from ordered_map(_score_records, calls, workers, initializer=_start_worker, initargs=(model,))

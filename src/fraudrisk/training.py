@@ -1,14 +1,19 @@
 """``train``: featurize once, pick the tree ensemble by grouped out-of-fold log-loss, calibrate."""
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import log_loss
 
-from fraudrisk._hosts import host_of
+from fraudrisk._training_features import featurize_training_records
 from fraudrisk.bands import DEFAULT_BAND_PREVALENCE, DEFAULT_TARGETS, choose_bands
 from fraudrisk.ensemble import ENSEMBLES, CalibratedEnsembleClassifier
-from fraudrisk.features import ShopFeaturizer
 from fraudrisk.model import FraudRiskModel, check_labels
-from fraudrisk.schema import validate_records
+from fraudrisk.schema import iter_raw_records
+
+LARGE_TRAINING_SET = 20_000
+"""From this many records on, ``train`` uses its large-data recipe by default (see ``train``)."""
+LARGE_SET_ROWS_PER_TREE = 20_000
+"""Rows drawn for each random-forest tree in the large-data recipe."""
 
 
 def train(
@@ -16,15 +21,17 @@ def train(
     y,
     *,
     groups=None,
-    ensembles=ENSEMBLES,
+    ensembles=None,
     n_estimators=300,
-    cv=5,
+    max_samples="auto",
+    cv=None,
     random_state=0,
     bands=None,
     band_targets=None,
     band_prevalence=DEFAULT_BAND_PREVALENCE,
     families=None,
     progress=None,
+    workers=1,
 ):
     """Train a calibrated fraud-risk model on labelled shop records.
 
@@ -40,12 +47,19 @@ def train(
         1 = fraudulent.
     groups : array-like, optional
         Group of each record for cross-validation; default is the record's host.
-    ensembles : sequence of str, default=("random_forest", "hist_gradient_boosting", "blend")
-        Candidates compared by grouped out-of-fold log-loss.
+    ensembles : sequence of str, optional
+        Candidates compared by grouped out-of-fold log-loss, from ``ENSEMBLES``
+        ("random_forest", "hist_gradient_boosting", "blend"). Default: all three, or only the
+        random forest from ``LARGE_TRAINING_SET`` (20,000) records on.
     n_estimators : int, default=300
         Trees (or boosting iterations) per ensemble.
-    cv : int, default=5
-        Grouped folds for out-of-fold calibration and selection.
+    max_samples : int, None or "auto", default="auto"
+        Rows drawn for each random-forest tree; None draws as many as there are training rows.
+        "auto": None below ``LARGE_TRAINING_SET`` records, ``LARGE_SET_ROWS_PER_TREE`` (20,000)
+        from there on.
+    cv : int, optional
+        Grouped folds for out-of-fold calibration and selection. Default: 5, or 3 from
+        ``LARGE_TRAINING_SET`` records on (a third of 20,000+ shops is plenty to calibrate on).
     random_state : int, default=0
         Seed of folds and ensembles.
     bands : tuple of (str, float), optional
@@ -60,6 +74,9 @@ def train(
         Feature families to use; default all.
     progress : callable, optional
         Called with a short message at each stage (the CLI prints them on a terminal).
+    workers : int, default=1
+        Processes that validate and featurize records side by side (the model does not depend
+        on it; fitting uses every core regardless).
 
     Returns
     -------
@@ -74,13 +91,17 @@ def train(
         When labels are not 0/1 or do not match the records.
     """
     say = progress or (lambda message: None)
-    say(f"validating {len(X)} shop records")
-    records = validate_records(X)
-    labels = check_labels(y, len(records))
-    say("featurizing")
-    featurizer = ShopFeaturizer(families=families).fit_canonical(records)
-    features = featurizer.transform_canonical(records)
-    groups = np.asarray([host_of(r["url"]) for r in records] if groups is None else groups)
+    n_records = len(X) if isinstance(X, (list, tuple, pd.DataFrame)) else len(list(iter_raw_records(X)))
+    labels = check_labels(y, n_records)
+    large = n_records >= LARGE_TRAINING_SET
+    ensembles = tuple(ensembles or (("random_forest",) if large else ENSEMBLES))
+    max_samples = (LARGE_SET_ROWS_PER_TREE if large else None) if max_samples == "auto" else max_samples
+    cv = cv or (3 if large else 5)
+    say(f"validating and featurizing {n_records} shop records")
+    featurizer, features, hosts = featurize_training_records(
+        X, families=families, workers=workers, progress=_every_tenth(say, n_records)
+    )
+    groups = np.asarray(hosts if groups is None else groups)
     selection, best = {}, None
     for ensemble in ensembles:
         say(f"fitting {ensemble} with grouped out-of-fold calibration ({cv} folds)")
@@ -89,6 +110,7 @@ def train(
             n_estimators=n_estimators,
             cv=cv,
             random_state=random_state,
+            max_samples=max_samples,
         ).fit(features, labels, groups=groups)
         selection[ensemble] = float(log_loss(labels, classifier.oof_proba_, labels=[0, 1]))
         if best is None or selection[ensemble] < selection[best.ensemble]:
@@ -110,7 +132,7 @@ def train(
             if chosen
             else "given",
         },
-        "n_records": len(records),
+        "n_records": n_records,
         "n_fraudulent": int(labels.sum()),
         "calibration": {
             "method": best.calibration_,
@@ -119,6 +141,19 @@ def train(
         },
         "random_state": random_state,
         "n_estimators": n_estimators,
+        "max_samples": max_samples,
         "cv": cv,
     }
     return model
+
+
+def _every_tenth(say, total):
+    """A records-done callback that reports about every tenth of ``total``."""
+    step, reported = max(total // 10, 1), [0]
+
+    def report(done):
+        if done - reported[0] >= step or done == total:
+            reported[0] = done
+            say(f"featurized {done} of {total} records")
+
+    return report
