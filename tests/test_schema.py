@@ -144,13 +144,20 @@ def test_plain_prices_take_a_shortcut_with_the_same_result_as_the_general_parser
     from fraudrisk import _parse, schema
 
     def general(price):
-        if price.get("price") is None:
-            raise _parse.ParseError("no price")
+        if price.get("price") is None or not set(price) <= set(schema.PRICE_KEYS):
+            raise _parse.ParseError("no price or an unknown key")
         return {key: schema._PRICE_PARSERS[key](value) for key, value in price.items() if value is not None}
 
     rng = random.Random(3)
-    values = [0, 1, 2.5, -1, float("nan"), float("inf"), True, "3", None, 1e308, "EUR", "eur", "EU1", "ÉUR", "GBP"]
-    keys = [("price",), ("price", "currency"), ("currency",), ("price", "old_price")]
+    values = [0, 1, 2.5, -1, 101, float("nan"), float("inf"), True, False, "3", None, 1e308, "EUR", "eur", "EU1", "ÉUR"]
+    keys = [
+        ("price",),
+        ("price", "currency"),
+        ("currency",),
+        ("price", "old_price"),
+        ("currency", "discount_percent", "price", "struck_through"),
+        ("price", "struck_through", "colour"),
+    ]
     accepted = 0
     for _ in range(20000):
         price = {key: rng.choice(values) for key in rng.choice(keys)}

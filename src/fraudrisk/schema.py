@@ -86,17 +86,27 @@ _PRICE_PARSERS = {
 
 
 def _plain_price(value):
-    """The canonical form of ``{"price": number, "currency": "EUR"}`` without the general parsers, or None."""
-    if type(value) is not dict or not value.keys() <= {"price", "currency"}:
+    """A price object of plain values in canonical form, without the general parsers; else None."""
+    if type(value) is not dict or value.get("price") is None or not value.keys() <= _PRICE_PARSERS.keys():
         return None
-    price, currency = value.get("price"), value.get("currency", "EUR")
-    if type(price) not in (float, int) or not 0 <= price < math.inf:
-        return None
-    if type(currency) is not str or len(currency) != 3 or not (currency.isascii() and currency.isupper()):
-        return None
-    if not currency.isalpha():
-        return None
-    return {"price": float(price), "currency": currency} if "currency" in value else {"price": float(price)}
+    out = {}
+    for key, item in value.items():
+        kind = type(item)
+        if item is None:
+            continue
+        if key in ("price", "old_price") and kind in (float, int) and 0 <= item < math.inf:
+            out[key] = float(item)
+        elif key == "discount_percent" and kind in (float, int) and 0 <= item <= 100:
+            out[key] = float(item)
+        elif key == "struck_through" and kind is bool:
+            out[key] = item
+        elif key == "currency" and kind is str and len(item) == 3 and item.isascii() and item.isupper():
+            if not item.isalpha():
+                return None
+            out[key] = item
+        else:
+            return None
+    return out
 
 
 def _parse_price(value):
