@@ -86,7 +86,7 @@ def score_file(
     keep="all",
     seal_members=None,
     input_format=None,
-    chunk_rows=20000,
+    chunk_rows=5000,
     progress=None,
     workers=1,
 ):
@@ -120,7 +120,7 @@ def score_file(
         Trust-seal members to check claimed seals against.
     input_format : {"csv", "jsonl", "parquet"}, optional
         Default: from the file name.
-    chunk_rows : int, default=20000
+    chunk_rows : int, default=5000
         Rows per chunk; memory is bounded by it, not by the file size.
     progress : callable, optional
         Called as ``progress(rows_done)`` after every chunk.
