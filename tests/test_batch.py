@@ -112,3 +112,19 @@ def test_make_shops_is_reproducible_and_valid():
     assert X.equals(X2) and (y == y2).all()
     assert len(validate_records(X)) == 300 and 0.1 < y.mean() < 0.3
     assert X["domain_registered_at"].isna().mean() > 0.05  # some fields missing, as in real data
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_chunks_of_large_rows_end_by_size_and_lose_nothing(tmp_path, monkeypatch, suffix):
+    from fraudrisk import readers
+
+    shops = [{"url": f"https://shop{i}.example.be", "links": json.dumps(["/p"] * (i % 7) * 50)} for i in range(60)]
+    source = tmp_path / f"shops{suffix}"
+    if suffix == ".csv":
+        pd.DataFrame(shops).to_csv(source, index=False)
+    else:
+        source.write_text("".join(json.dumps(shop) + "\n" for shop in shops))
+    monkeypatch.setattr(readers, "CHUNK_CHARACTERS", 2000)
+    chunks = list(readers.iter_tables(source, chunk_rows=1000))
+    assert len(chunks) > 5  # far fewer rows than chunk_rows per chunk: the size ended them
+    assert [url for chunk in chunks for url in chunk["url"]] == [shop["url"] for shop in shops]

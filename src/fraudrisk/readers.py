@@ -45,6 +45,8 @@ READ_ERROR = "_fraudrisk_read_error"
 
 CSV_FIELD_LIMIT = 1 << 20
 """Largest CSV cell, in characters; a longer one (usually an unclosed quote) is a bad row."""
+CHUNK_CHARACTERS = 8_000_000
+"""A chunk of a CSV / JSON-lines file ends once its rows span this much text (8 MB or so)."""
 
 
 class _Lines:
@@ -62,6 +64,7 @@ class _Lines:
         self.undecodable = set()
         self.failure = None
         self.last = 0
+        self.characters = 0
 
     def __iter__(self):
         return self
@@ -83,6 +86,7 @@ class _Lines:
                 text = raw.decode("utf-8", errors="replace")
                 self.undecodable.add(number)
             self.last = number
+            self.characters += len(text)
         self.taken.append((number, text))
         return text
 
@@ -96,13 +100,14 @@ class _Lines:
         return f"line {numbers[0]} is not valid UTF-8 text" if numbers else None
 
 
-def _chunked(rows, chunk_rows):
-    chunk = []
+def _chunked(rows, chunk_rows, lines=None):
+    """DataFrames of ``chunk_rows`` rows, or fewer once they span ``CHUNK_CHARACTERS`` of ``lines``."""
+    chunk, start = [], lines.characters if lines else 0
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= chunk_rows:
+        if len(chunk) >= chunk_rows or (lines and lines.characters - start >= CHUNK_CHARACTERS):
             yield pd.DataFrame.from_records(chunk)
-            chunk = []
+            chunk, start = [], lines.characters if lines else 0
     if chunk:
         yield pd.DataFrame.from_records(chunk)
 
@@ -138,11 +143,6 @@ def _jsonl_rows(lines):
         except (ValueError, RecursionError) as error:
             row = {READ_ERROR: f"line {number} is not valid JSON ({getattr(error, 'msg', 'too deeply nested')})"}
         yield row
-
-
-def _jsonl_chunks(text_lines, chunk_rows, first_line=1):
-    """DataFrames of the rows of some JSON-lines text lines, numbered from ``first_line``."""
-    yield from _chunked(_jsonl_rows(_Lines(text_lines, first_line)), chunk_rows)
 
 
 def _csv_rows(lines):
@@ -193,10 +193,12 @@ def _binary_stream(path):
     return open(path, "rb")
 
 
-def iter_tables(path, input_format=None, chunk_rows=20000):
+def iter_tables(path, input_format=None, chunk_rows=5000):
     """Read a shop file (or ``-`` for standard input) chunk by chunk, as DataFrames of raw values.
 
-    Memory stays bounded by ``chunk_rows`` whatever the file size. CSV cells are text. A row
+    Memory stays bounded by ``chunk_rows`` whatever the file size; a CSV / JSON-lines chunk also
+    ends once it spans :data:`CHUNK_CHARACTERS` of text (shops with thousands of links make
+    large rows). CSV cells are text. A row
     that cannot be read (broken JSON, a CSV row with the wrong number of cells or an unclosed
     quote, text that is not UTF-8) becomes a row with only :data:`READ_ERROR` set, so it is
     reported in place instead of stopping the run or vanishing.
@@ -207,8 +209,8 @@ def iter_tables(path, input_format=None, chunk_rows=20000):
         The file; ``-`` reads standard input.
     input_format : {"csv", "jsonl", "parquet"}, optional
         Default: from the file name (``csv`` for standard input).
-    chunk_rows : int, default=20000
-        Rows per chunk.
+    chunk_rows : int, default=5000
+        Rows per chunk (at most).
 
     Yields
     ------
@@ -231,7 +233,7 @@ def iter_tables(path, input_format=None, chunk_rows=20000):
         rows = _csv_rows(lines) if kind == "csv" else _jsonl_rows(lines)
         if csv.field_size_limit() < CSV_FIELD_LIMIT:
             csv.field_size_limit(CSV_FIELD_LIMIT)
-        yield from _chunked(_with_failure_row(rows, lines), chunk_rows)
+        yield from _chunked(_with_failure_row(rows, lines), chunk_rows, lines)
     if lines.failure:
         raise TruncatedInputError(lines.failure)
 
