@@ -62,9 +62,10 @@ class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
     calibration : {"auto", "sigmoid", "isotonic"}, default="auto"
         "auto" keeps the method with the lower cross-fitted out-of-fold log-loss.
     random_state : int, default=0
-    max_samples : int or None, default=None
-        Rows drawn (with replacement) for each random-forest tree; None draws as many as there
-        are training rows. A cap makes forests on large data much faster to fit.
+    max_samples : int, float or None, default=None
+        Rows drawn (with replacement) for each random-forest tree: a number, or a share of the
+        training rows when a float in (0, 1]; None draws as many as there are training rows.
+        A cap makes forests on large data much faster to fit.
 
     Attributes
     ----------

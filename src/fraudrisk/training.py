@@ -53,8 +53,9 @@ def train(
         random forest from ``LARGE_TRAINING_SET`` (20,000) records on.
     n_estimators : int, default=300
         Trees (or boosting iterations) per ensemble.
-    max_samples : int, None or "auto", default="auto"
-        Rows drawn for each random-forest tree; None draws as many as there are training rows.
+    max_samples : int, float, None or "auto", default="auto"
+        Rows drawn for each random-forest tree (a float in (0, 1]: a share of the rows); None
+        draws as many as there are training rows.
         "auto": None below ``LARGE_TRAINING_SET`` records, ``LARGE_SET_ROWS_PER_TREE`` (20,000)
         from there on.
     cv : int, optional
