@@ -28,6 +28,17 @@ examples:
 """
 
 
+def probability_argument(text):
+    """An argparse type: a number strictly between 0 and 1, else a usage error saying so."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number strictly between 0 and 1, got {text!r}")
+    return value
+
+
 def whole_number_at_least(minimum):
     """An argparse type: a whole number >= ``minimum``, else a usage error saying so."""
 
