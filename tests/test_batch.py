@@ -128,3 +128,30 @@ def test_chunks_of_large_rows_end_by_size_and_lose_nothing(tmp_path, monkeypatch
     chunks = list(readers.iter_tables(source, chunk_rows=1000))
     assert len(chunks) > 5  # far fewer rows than chunk_rows per chunk: the size ended them
     assert [url for chunk in chunks for url in chunk["url"]] == [shop["url"] for shop in shops]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_json_lines_keys_that_change_between_chunks_never_shift_cells(tmp_path, suffix):
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    lines = [{"url": f"https://shop{i}.example.be", "note": f"n{i}"} for i in range(30)]
+    lines += [{"url": f"https://later{i}.example.be", "colour": "red", "size": i} for i in range(30)]
+    source, target = tmp_path / "shops.jsonl", tmp_path / f"scored{suffix}"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    summary = score_file(source, target, chunk_rows=25)
+    scored = pd.read_csv(target) if suffix == ".csv" else pd.read_parquet(target)
+    assert list(scored["url"]) == [line["url"] for line in lines]
+    assert list(scored.columns[:2]) == ["note", "url"] and "colour" not in scored.columns
+    assert scored["note"].iloc[29] == "n29" and scored["note"].iloc[30:].isna().all()
+    assert scored["probability"].notna().all()
+    assert summary["dropped_columns"] == {"colour": 30, "size": 30}
+
+
+def test_the_command_warns_about_columns_it_could_not_keep(tmp_path, capsys):
+    from fraudrisk.cli import main
+
+    lines = [{"url": "https://a.example.be"}] * 6000 + [{"url": "https://b.example.be", "shop_id": 7}]
+    source = tmp_path / "shops.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert main(["score", str(source), "-o", str(tmp_path / "out.csv"), "--quiet", "--workers", "1"]) == 0
+    assert "input column 'shop_id' first appears at row 6000" in capsys.readouterr().err

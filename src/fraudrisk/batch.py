@@ -34,8 +34,25 @@ class _Writer:
         os.close(handle)
         self.parquet = None
         self.first = True
+        self.columns = None
+        self.dropped = {}
 
-    def write(self, frame):
+    def write(self, frame, first_row=0):
+        """Append ``frame`` (rows from ``first_row`` of the input on).
+
+        CSV and Parquet files have one set of columns, fixed by the first chunk: a later chunk
+        is laid out the same (columns it lacks are empty), and a column first seen there (a
+        JSON-lines key missing from the first chunk) is left out and noted in ``dropped``
+        (column name -> first input row that has it) rather than shifting the other cells.
+        """
+        if self.kind != "jsonl":
+            if self.columns is None:
+                self.columns = list(frame.columns)
+            elif list(frame.columns) != self.columns:
+                for column in frame.columns:
+                    if column not in self.columns and column not in self.dropped:
+                        self.dropped[column] = first_row + int(frame[column].notna().to_numpy().argmax())
+                frame = frame.reindex(columns=self.columns)
         if self.kind == "csv":
             frame.to_csv(self.temporary, mode="w" if self.first else "a", header=self.first, index=False)
         elif self.kind == "jsonl":
@@ -131,7 +148,10 @@ def score_file(
     Returns
     -------
     dict
-        ``rows``, ``errors``, ``bands`` (rows per band) and ``seconds``.
+        ``rows``, ``errors``, ``bands`` (rows per band), ``seconds`` and ``dropped_columns``:
+        input columns a CSV or Parquet output could not hold because they first appeared after
+        its columns were fixed by the first chunk (JSON-lines keys), each with the first row
+        that has it. JSON-lines output keeps every row's own keys.
     """
     started = time.perf_counter()
     writer = _Writer(target)
@@ -151,7 +171,7 @@ def score_file(
         errors_mode = "raise" if strict else "report"
         for result in scored_chunks(chunks(), workers, model, errors=errors_mode, **settings):
             result = with_input_columns(kept.popleft(), result)
-            writer.write(result)
+            writer.write(result, first_row=rows)
             rows += len(result)
             errors += int((result["error"] != "").sum()) if "error" in result else 0
             for band, count in result["band"].value_counts().items():
@@ -169,7 +189,13 @@ def score_file(
     except BaseException:
         writer.abort()
         raise
-    return {"rows": rows, "errors": errors, "bands": bands, "seconds": time.perf_counter() - started}
+    return {
+        "rows": rows,
+        "errors": errors,
+        "bands": bands,
+        "seconds": time.perf_counter() - started,
+        "dropped_columns": writer.dropped,
+    }
 
 
 def _kept_columns(chunk, extra, keep):

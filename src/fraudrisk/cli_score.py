@@ -161,6 +161,13 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
                     f"({bands or 'no rows'}; {summary['errors']} rows with errors)",
                     file=err,
                 )
+            for column, row in summary.get("dropped_columns", {}).items():
+                print(
+                    f"fraudrisk: warning: input column {column!r} first appears at row {row}, after the "
+                    f"columns of {args.output} were fixed; it is not in the output (use JSON-lines output, "
+                    "or --keep to choose one id column)",
+                    file=err,
+                )
             bad, total = summary["errors"], summary["rows"]
         else:
             fields, extra = split_columns(read_table(args.input, args.input_format))
