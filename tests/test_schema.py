@@ -172,3 +172,44 @@ def test_plain_prices_take_a_shortcut_with_the_same_result_as_the_general_parser
             accepted += 1
             assert all(type(outcomes[0][key]) is type(outcomes[1][key]) for key in outcomes[0])
     assert accepted > 1000
+
+
+def test_plain_urls_are_read_like_urlsplit_reads_them():
+    import random
+    from urllib.parse import urlsplit
+
+    from fraudrisk._hosts import scheme_and_host
+
+    def by_urlsplit(url):
+        parts = urlsplit(url if "://" in url else "http://" + url)
+        return parts.scheme, parts.hostname or ""
+
+    rng = random.Random(11)
+    pieces = ["http://", "https://", "HTTP://", "ftp://", "www.", "Shop", "a", "-", ".", ".be", ":", "8080", "/", "?",
+              "#", "@", "[", "]", "%41", " ", "\t", "\n", "é", "xn--", "0", "_", "\\", ""]  # fmt: skip
+    agreed = plain = 0
+    for _ in range(20000):
+        url = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 9)))
+        if rng.random() < 0.3:
+            url = rng.choice(("http://", "https://")) + url
+        try:
+            expected = by_urlsplit(url)
+        except ValueError:
+            with pytest.raises(ValueError):
+                scheme_and_host(url)
+            continue
+        assert scheme_and_host(url) == expected, url
+        agreed += 1
+        plain += url.startswith(("http://", "https://")) and not set(url) & set("@[]% \t\n\\é_")
+    assert agreed > 15000 and plain > 1000  # both the shortcut and the general reading are exercised
+
+
+def test_data_frame_columns_become_python_values_and_rows_without_columns_stay():
+    from fraudrisk.schema import iter_raw_records
+
+    frame = pd.DataFrame(
+        {"url": pd.array(["a.example.be", None], dtype="string"), "trustpilot_reviews": pd.array([3, None], "Int64")}
+    )
+    rows = list(iter_raw_records(frame))
+    assert rows[0] == {"url": "a.example.be", "trustpilot_reviews": 3} and rows[1]["url"] is pd.NA
+    assert list(iter_raw_records(pd.DataFrame(index=range(3)))) == [{}, {}, {}]

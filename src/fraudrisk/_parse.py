@@ -9,9 +9,10 @@ import json
 import math
 import re
 from datetime import date, datetime, timezone
-from urllib.parse import urlsplit
 
 import numpy as np
+
+from fraudrisk._hosts import scheme_and_host
 
 MAX_TEXT = 4096
 MAX_URL = 2048
@@ -78,10 +79,9 @@ def parse_text(value, max_len=MAX_TEXT):
 
 def parse_url(value):
     text = parse_text(value, MAX_URL)
-    candidate = text if "://" in text else "http://" + text
     try:
-        parts = urlsplit(candidate)
-        scheme, host = parts.scheme, (parts.hostname or "").rstrip(".")
+        scheme, host = scheme_and_host(text)
+        host = host.rstrip(".")
     except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[shop"
         scheme, host = "", ""
     labels = host.split(".")
