@@ -101,11 +101,11 @@ def test_full_disk_leaves_no_output_and_a_clear_error(tmp_path, monkeypatch):
     written = []
     original = _Writer.write
 
-    def write_until_full(self, frame):
+    def write_until_full(self, frame, first_row=0):
         if written:
             raise OSError(errno.ENOSPC, "No space left on device")
         written.append(len(frame))
-        original(self, frame)
+        original(self, frame, first_row)
 
     monkeypatch.setattr(_Writer, "write", write_until_full)
     with pytest.raises(OSError, match="No space left on device"):
