@@ -147,11 +147,16 @@ def test_json_lines_keys_that_change_between_chunks_never_shift_cells(tmp_path, 
     assert summary["dropped_columns"] == {"colour": 30, "size": 30}
 
 
-def test_the_command_warns_about_columns_it_could_not_keep(tmp_path, capfd):
-    from fraudrisk.cli import main
+def test_the_command_warns_about_columns_it_could_not_keep(tmp_path):
+    import io
+
+    from fraudrisk.cli import build_parser, run_score
 
     lines = [{"url": "https://a.example.be"}] * 6000 + [{"url": "https://b.example.be", "shop_id": 7}]
     source = tmp_path / "shops.jsonl"
     source.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    assert main(["score", str(source), "-o", str(tmp_path / "out.csv"), "--quiet", "--workers", "1"]) == 0
-    assert "input column 'shop_id' first appears at row 6000" in capfd.readouterr().err
+    err = io.StringIO()
+    command = ["score", str(source), "-o", str(tmp_path / "out.csv"), "--quiet", "--workers", "1"]
+    args = build_parser().parse_args(command)
+    assert run_score(args, err=err) == 0
+    assert "input column 'shop_id' first appears at row 6000" in err.getvalue()
