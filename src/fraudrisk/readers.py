@@ -100,14 +100,14 @@ class _Lines:
         return f"line {numbers[0]} is not valid UTF-8 text" if numbers else None
 
 
-def _chunked(rows, chunk_rows, lines=None):
+def _chunked(rows, chunk_rows, lines):
     """DataFrames of ``chunk_rows`` rows, or fewer once they span ``CHUNK_CHARACTERS`` of ``lines``."""
-    chunk, start = [], lines.characters if lines else 0
+    chunk, start = [], lines.characters
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= chunk_rows or (lines and lines.characters - start >= CHUNK_CHARACTERS):
+        if len(chunk) >= chunk_rows or lines.characters - start >= CHUNK_CHARACTERS:
             yield pd.DataFrame.from_records(chunk)
-            chunk, start = [], lines.characters if lines else 0
+            chunk, start = [], lines.characters
     if chunk:
         yield pd.DataFrame.from_records(chunk)
 

@@ -100,9 +100,14 @@ def _plain_price(value):
             out[key] = float(item)
         elif key == "struck_through" and kind is bool:
             out[key] = item
-        elif key == "currency" and kind is str and len(item) == 3 and item.isascii() and item.isupper():
-            if not item.isalpha():
-                return None
+        elif (
+            key == "currency"
+            and kind is str
+            and len(item) == 3
+            and item.isascii()
+            and item.isupper()
+            and item.isalpha()
+        ):
             out[key] = item
         else:
             return None

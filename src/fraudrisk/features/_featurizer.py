@@ -93,12 +93,11 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
 
     def fit_canonical(self, records):
         """``fit`` for records already validated by :func:`fraudrisk.schema.validate_records`."""
-        self.families_ = self._resolve_families()
-        token_sets = ()
-        if "link_tokens" in self.families_:
+        token_sets = []
+        if "link_tokens" in self._resolve_families():
             now = utc_now()
-            token_sets = (link_tokens.link_tokens(ShopView(record, now)) for record in records)
-        return self._learn_columns(link_tokens.count_shops([link_tokens.TokenSets(list(token_sets))]))
+            token_sets = [link_tokens.link_tokens(ShopView(record, now)) for record in records]
+        return self._learn_columns(link_tokens.count_shops([link_tokens.TokenSets(token_sets)]))
 
     def _learn_columns(self, token_counts):
         self.families_ = self._resolve_families()
@@ -164,11 +163,14 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
     def fit_transform_parts(self, parts):
         """Fit on chunks from :meth:`vocabulary_free_part` (in record order); return the full matrix."""
         self._learn_columns(link_tokens.count_shops(token_sets for _, token_sets in parts))
-        columns = np.vstack([chunk for chunk, _ in parts])
+        return self._with_token_columns(np.vstack([chunk for chunk, _ in parts]), [tokens for _, tokens in parts])
+
+    def _with_token_columns(self, columns, token_set_chunks):
+        """The vocabulary-free columns with the link-token columns put in their family's place."""
         if "link_tokens" not in self.families_:
             return columns
         positions = self.link_token_positions_
-        tokens = np.vstack([link_tokens.token_matrix(token_sets, positions) for _, token_sets in parts])
+        tokens = np.vstack([link_tokens.token_matrix(token_sets, positions) for token_sets in token_set_chunks])
         before = self.families_[: self.families_.index("link_tokens")]
         offset = sum(len(FAMILIES[name].NAMES) for name in before)
         return np.hstack([columns[:, :offset], tokens, columns[:, offset:]])
@@ -197,22 +199,8 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         """Featurize records already validated by :func:`fraudrisk.schema.validate_records`."""
         if not hasattr(self, "families_"):
             check_is_fitted(self, "families_")
-        now = now or utc_now()
-        featurizers = [self._family_function(name) for name in self.families_]
-        rows = []
-        for record in records:
-            view = ShopView(record, now)
-            row = []
-            for featurize in featurizers:
-                row.extend(featurize(view))
-            rows.append(row)
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), self.n_features_out_)
-
-    def _family_function(self, name):
-        if name == "link_tokens":
-            vocabulary, positions = self.link_vocabulary_, self.link_token_positions_
-            return lambda view: link_tokens.featurize(view, vocabulary, positions)
-        return FAMILIES[name].featurize
+        columns, token_sets = self.vocabulary_free_part(records, now)
+        return self._with_token_columns(columns, [token_sets])
 
     def family_columns(self):
         """Map each family to its output column names, in output order."""

@@ -1,7 +1,7 @@
 """Which places the home page links to: external registrable domains and URL path words.
 
 Unlike the other families this one is learned: ``fit`` keeps the tokens that enough training
-shops link to (a vocabulary); ``featurize`` marks which of them a shop's links contain. The
+shops link to (a vocabulary); ``token_matrix`` marks which of them a shop's links contain. The
 signal is in *which* services and paths a page points to (payment providers, trackers, shop
 systems, legal pages), not in how many links it has.
 """
@@ -86,20 +86,12 @@ def learn_vocabulary(counts, max_tokens, min_shops):
     return tuple(sorted(token for _, token in sorted(frequent)[:max_tokens]))
 
 
-def token_row(tokens, vocabulary, positions):
-    """1/0 per vocabulary token for one shop's token set (NaN for every token when None)."""
-    if tokens is None:
-        return [NAN] * len(vocabulary)
-    row = [0.0] * len(vocabulary)
-    for token in tokens:
-        position = positions.get(token)
-        if position is not None:
-            row[position] = 1.0
-    return row
-
-
 def token_matrix(chunk, positions):
-    """:func:`token_row` of every shop of a :class:`TokenSets`, as one array."""
+    """The link-token columns of every shop of a :class:`TokenSets`.
+
+    1/0 per vocabulary token (``positions`` maps a token to its column); NaN for every token
+    of a shop whose links were not collected.
+    """
     column_of = np.asarray([positions.get(token, -1) for token in chunk.tokens], dtype=np.int64)
     matrix = np.zeros((len(chunk), len(positions)))
     columns = column_of[chunk.codes] if len(chunk.codes) else np.zeros(0, dtype=np.int64)
@@ -108,8 +100,3 @@ def token_matrix(chunk, positions):
     matrix[rows[known], columns[known]] = 1.0
     matrix[chunk.missing] = NAN
     return matrix
-
-
-def featurize(view, vocabulary, positions):
-    """1/0 per vocabulary token (NaN for every token when links were not collected)."""
-    return token_row(link_tokens(view), vocabulary, positions)
