@@ -617,3 +617,71 @@ def test_jsonl_whose_first_shop_has_no_url_is_scored(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert len(pd.read_csv(target)) == 2
+
+
+def _per_record_outcomes(frame, first_index):
+    """What validating each row on its own gives: the canonical record or the SchemaError."""
+    from fraudrisk.schema import iter_raw_records
+    from fraudrisk.scoring import _without_read_error
+
+    outcomes = []
+    for index, raw in enumerate(iter_raw_records(frame), start=first_index):
+        try:
+            outcomes.append(validate_record(_without_read_error(raw, index), index))
+        except SchemaError as error:
+            outcomes.append(error)
+    return outcomes
+
+
+def _object_array(values):
+    array = np.empty(len(values), dtype=object)
+    for position, value in enumerate(values):
+        array[position] = value
+    return array
+
+
+def _comparable(outcome):
+    if isinstance(outcome, SchemaError):
+        return ("error", str(outcome), outcome.index, outcome.field)
+    return ("record", repr(outcome))  # repr: values of the same type too (1 vs 1.0 vs True)
+
+
+def test_table_validation_equals_validating_each_row():
+    """Batches validate a column at a time, each distinct text once; each row's outcome is the same."""
+    from fraudrisk._table_validation import validate_table
+    from fraudrisk.readers import READ_ERROR
+
+    seen = {"records": 0, "errors": 0, "repeated": 0}
+
+    @PROPERTY_SETTINGS
+    @given(
+        record_batches(),
+        st.lists(st.sampled_from(["", None, "line 3 is not valid JSON", 7]), min_size=1),
+        st.integers(0, 3),
+    )
+    def check(records, read_errors, unknown_keys):
+        # a table has one set of columns: one unknown key fails every row, so only a quarter keep theirs
+        rows = [
+            {str(key): value for key, value in record.items() if unknown_keys == 0 or key in set(FIELD_NAMES)}
+            for record in records
+            if isinstance(record, dict)
+        ]
+        names = list(dict.fromkeys(name for row in rows for name in row))
+        # object cells and labels: text that Arrow-backed strings refuse (lone surrogates) must reach the schema
+        cells = _object_array([row.get(name, math.nan) for row in rows for name in names]).reshape(len(rows), -1)
+        frame = pd.DataFrame(cells, columns=pd.Index(names, dtype=object), dtype=object)
+        if len(read_errors) > 1:
+            frame[READ_ERROR] = [read_errors[row % len(read_errors)] for row in range(len(frame))]
+        if not frame.columns.is_unique:
+            return
+        actual = [_comparable(outcome) for outcome in validate_table(frame, first_index=40)]
+        expected = [_comparable(outcome) for outcome in _per_record_outcomes(frame, 40)]
+        assert actual == expected
+        seen["records"] += sum(kind == "record" for kind, *_ in actual)
+        seen["errors"] += sum(kind == "error" for kind, *_ in actual)
+        texts = [value for value in frame.to_numpy(dtype=object).ravel() if isinstance(value, str)]
+        seen["repeated"] += len(texts) - len(set(texts))
+
+    check()
+    # valid rows, bad rows and recurring texts were all exercised
+    assert seen["records"] > 200 and seen["errors"] > 1000 and seen["repeated"] > 1000, seen

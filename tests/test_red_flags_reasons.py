@@ -212,3 +212,20 @@ def test_lookalike_index_finds_what_a_full_edit_distance_finds():
         assert lookalike_of(name) == expected, name
         found += expected is not None
     assert found > 500  # the sample exercises matches, not only misses
+
+
+def test_skeleton_ascii_shortcut_matches_the_unicode_definition():
+    import random
+    import unicodedata
+
+    from fraudrisk.lookalike import _HOMOGLYPHS, skeleton
+
+    def by_definition(name):
+        decomposed = unicodedata.normalize("NFKD", name.lower().translate(_HOMOGLYPHS))
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+    rng = random.Random(3)
+    alphabet = "abcXYZ0135$@-.é\u0301рауΟ\u00c5ﬁ"
+    for _ in range(20000):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert skeleton(name) == by_definition(name), name

@@ -36,34 +36,21 @@ def within_edits(a, b, limit):
     return within_edits(a[1:], b[1:], shorter) or within_edits(a[1:], b, shorter) or within_edits(a, b[1:], shorter)
 
 
+_HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+        "ԁ": "d", "ɡ": "g", "ο": "o", "ν": "v", "α": "a", "0": "o", "1": "l", "3": "e", "5": "s", "$": "s",
+        "@": "a",
+    }
+)  # fmt: skip
+
+
 def skeleton(name):
     """The ASCII look of a name: accents stripped, common homoglyphs mapped (``раypal`` -> ``paypal``)."""
-    table = str.maketrans(
-        {
-            "а": "a",
-            "е": "e",
-            "о": "o",
-            "р": "p",
-            "с": "c",
-            "у": "y",
-            "х": "x",
-            "і": "i",
-            "ј": "j",
-            "ѕ": "s",
-            "ԁ": "d",
-            "ɡ": "g",
-            "ο": "o",
-            "ν": "v",
-            "α": "a",
-            "0": "o",
-            "1": "l",
-            "3": "e",
-            "5": "s",
-            "$": "s",
-            "@": "a",
-        }
-    )
-    decomposed = unicodedata.normalize("NFKD", name.lower().translate(table))
+    lowered = name.lower().translate(_HOMOGLYPHS)
+    if lowered.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -72,31 +59,37 @@ def _allowed_edits(target):
     return 2 if len(target) >= 8 else 1 if len(target) >= 5 else 0
 
 
-def _deletions(word, depth):
-    """``word`` and every string made from it by deleting up to ``depth`` (at most 2) characters."""
-    n = len(word)
-    variants = {word}
-    if depth >= 1:
-        variants.update(word[:i] + word[i + 1 :] for i in range(n))
-    if depth >= 2:
-        variants.update(word[:i] + word[i + 1 : j] + word[j + 1 :] for i in range(n) for j in range(i + 1, n))
-    return variants
+def _pieces(target, edits):
+    """``target`` cut into ``edits + 1`` (at most 3) nearly equal pieces, padded to 3 with the last.
+
+    Each edit changes at most one piece, so a name within ``edits`` edits of ``target`` still
+    contains one of them unchanged (pigeonhole): a substring test that rules out most targets.
+    """
+    size, extra = divmod(len(target), edits + 1)
+    pieces, start = [], 0
+    for number in range(edits + 1):
+        end = start + size + (number < extra)
+        pieces.append(target[start:end])
+        start = end
+    return tuple(pieces + pieces[-1:] * (3 - len(pieces)))
 
 
 @lru_cache(maxsize=8)
-def _deletion_index(known):
-    """Deletion variant -> positions in ``known`` of the targets it comes from (symmetric delete).
+def _targets_by_length(known):
+    """Name length -> ``(position, target, edits, pieces)`` of the targets a name that long may be near.
 
-    Two names within ``k`` edits share a string reachable by ``k`` deletions from each, so the
-    targets a name may be near are found by looking up the name's own deletion variants; each
-    candidate is then checked exactly. This replaces an edit-distance test against every target.
+    Also the positions of the targets matched by equality alone (4+ characters), by name.
     """
-    index = {}
+    by_length, exact = {}, {}
     for position, target in enumerate(known):
-        if len(target) >= 4 and _allowed_edits(target):
-            for variant in _deletions(target, _allowed_edits(target)):
-                index.setdefault(variant, set()).add(position)
-    return index, max((len(target) for target in known), default=0)
+        if len(target) < 4:
+            continue
+        exact.setdefault(target, position)
+        edits = _allowed_edits(target)
+        if edits:
+            for length in range(len(target) - edits, len(target) + edits + 1):
+                by_length.setdefault(length, []).append((position, target, edits, _pieces(target, edits)))
+    return by_length, exact
 
 
 @lru_cache(maxsize=65536)
@@ -117,17 +110,13 @@ def lookalike_of(name, known=WELL_KNOWN):
     if name in known:
         return None
     shape = skeleton(name)
-    index, longest = _deletion_index(known)
-    candidates = set()
-    if len(shape) <= longest + 2:
-        for variant in _deletions(shape, 2):
-            candidates |= index.get(variant, set())
-    parts = set(shape.split("-")) if "-" in shape else ()
-    for position, target in enumerate(known):
-        if len(target) < 4:
-            continue
-        if shape == target or target in parts:
-            return target
-        if position in candidates and within_edits(shape, target, _allowed_edits(target)):
-            return target
-    return None
+    by_length, exact = _targets_by_length(known)
+    words = shape.split("-") if "-" in shape else ()
+    best = min((exact[word] for word in (shape, *words) if word in exact), default=len(known))
+    for position, target, edits, (first, second, third) in by_length.get(len(shape), ()):
+        if position >= best:
+            break
+        if (first in shape or second in shape or third in shape) and within_edits(shape, target, edits):
+            best = position
+            break
+    return known[best] if best < len(known) else None

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from fraudrisk._parse import is_missing
+from fraudrisk._table_validation import validate_table
 from fraudrisk.bands import band_of
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
@@ -53,12 +54,32 @@ def _without_read_error(raw, index):
     return raw
 
 
-def _printable_url(raw):
+def _printable_url(url):
     """A bad row's raw url as text any output can hold (lone surrogates escaped), or None."""
-    url = raw.get("url") if isinstance(raw, dict) else None
     if not isinstance(url, str):
         return None if is_missing(url) else repr(url)[:300]
     return url if url.isascii() else url.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _validated(records, first_index, stop_at_error):
+    """``(canonical record or SchemaError, raw url)`` per record, in order.
+
+    A DataFrame (every chunk of a file) is validated a column at a time, each distinct text
+    once (:mod:`fraudrisk._table_validation`); other input record by record, stopping after
+    the first error when ``stop_at_error``.
+    """
+    if isinstance(records, pd.DataFrame) and records.columns.is_unique:
+        urls = records["url"].to_numpy(dtype=object) if "url" in records.columns else [None] * len(records)
+        yield from zip(validate_table(records, first_index), urls, strict=True)
+        return
+    for index, raw in enumerate(iter_raw_records(records), start=first_index):
+        raw_url = raw.get("url") if isinstance(raw, dict) else None
+        try:
+            yield validate_record(_without_read_error(raw, index), index), raw_url
+        except SchemaError as error:
+            yield error, raw_url
+            if stop_at_error:
+                return
 
 
 @lru_cache(maxsize=1)
@@ -150,19 +171,17 @@ def score_batch(
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     model = model or shipped_model()
     valid, urls, error_texts = [], [], []
-    for index, raw in enumerate(iter_raw_records(records), start=first_index):
-        try:
-            canonical = validate_record(_without_read_error(raw, index), index)
-        except SchemaError as error:
+    for outcome, raw_url in _validated(records, first_index, stop_at_error=errors == "raise"):
+        if isinstance(outcome, SchemaError):
             if errors == "raise":
-                raise
+                raise outcome
             valid.append(None)
-            urls.append(_printable_url(raw))
-            error_texts.append(str(error))
-            continue
-        valid.append(canonical)
-        urls.append(canonical["url"])
-        error_texts.append("")
+            urls.append(_printable_url(raw_url))
+            error_texts.append(str(outcome))
+        else:
+            valid.append(outcome)
+            urls.append(outcome["url"])
+            error_texts.append("")
     good = [record for record in valid if record is not None]
     proba = np.full(len(valid), np.nan)
     texts = [""] * len(valid)
