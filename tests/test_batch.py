@@ -147,6 +147,17 @@ def test_json_lines_keys_that_change_between_chunks_never_shift_cells(tmp_path, 
     assert summary["dropped_columns"] == {"colour": 30, "size": 30}
 
 
+def test_parquet_output_takes_text_in_a_column_empty_throughout_the_first_chunk(tmp_path):
+    pytest.importorskip("pyarrow")
+    lines = [{"url": f"https://shop{i}.example.be", "note": None} for i in range(30)]
+    lines += [{"url": f"https://later{i}.example.be", "note": f"n{i}"} for i in range(30)]
+    source, target = tmp_path / "shops.jsonl", tmp_path / "scored.parquet"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    score_file(source, target, chunk_rows=25)  # the first chunk's notes are all null
+    scored = pd.read_parquet(target)
+    assert scored["note"].isna()[:30].all() and scored["note"][30:].tolist() == [f"n{i}" for i in range(30)]
+
+
 def test_the_command_warns_about_columns_it_could_not_keep(tmp_path):
     import io
 

@@ -116,6 +116,22 @@ def test_score_file_dask_equals_score_file(client, tmp_path, suffix):
         assert "shop record 7: line 8 is not valid JSON" in remote.read_text()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_score_file_dask_keeps_a_jsonl_key_first_seen_in_a_later_partition(client, tmp_path, suffix):
+    rows = [{"url": f"https://shop{i}.example.be", "shop_id": i} for i in range(400)]
+    for row in rows[300:]:
+        row["late_note"] = f"n{row['shop_id']}"
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    target = tmp_path / f"out{suffix}"
+    score_file_dask(source, target, scheduler=client, blocksize=4000)
+    got = pd.read_csv(target) if suffix == ".csv" else pd.read_parquet(target)
+    # every cell stays in its own column: no later key shifts the cells after it
+    assert got["shop_id"].astype(int).tolist() == list(range(400))  # Parquet output holds input columns as text
+    assert got["url"].tolist() == [row["url"] for row in rows]
+    assert got["late_note"].isna()[:300].all() and got["late_note"][300:].tolist() == [f"n{i}" for i in range(300, 400)]
+
+
 def test_score_file_dask_strict_stops_at_the_first_bad_row_and_writes_nothing(client, tmp_path):
     source = tmp_path / "in.csv"
     _as_text(_shops(60, seed=7)).to_csv(source, index=False)

@@ -65,7 +65,9 @@ class _Writer:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(_parquet_ready(frame), preserve_index=False)
+            # one explicit schema: a column empty throughout the first chunk is text, not Arrow's null type
+            schema = pa.schema([(column, pa.float64() if column == "probability" else pa.string()) for column in frame])
+            table = pa.Table.from_pandas(_parquet_ready(frame), schema=schema, preserve_index=False)
             if self.parquet is None:
                 self.parquet = pq.ParquetWriter(self.temporary, table.schema)
             self.parquet.write_table(table.cast(self.parquet.schema))
