@@ -621,13 +621,13 @@ def test_jsonl_whose_first_shop_has_no_url_is_scored(tmp_path):
 
 def _per_record_outcomes(frame, first_index):
     """What validating each row on its own gives: the canonical record or the SchemaError."""
+    from fraudrisk._table_validation import without_read_error
     from fraudrisk.schema import iter_raw_records
-    from fraudrisk.scoring import _without_read_error
 
     outcomes = []
     for index, raw in enumerate(iter_raw_records(frame), start=first_index):
         try:
-            outcomes.append(validate_record(_without_read_error(raw, index), index))
+            outcomes.append(validate_record(without_read_error(raw, index), index))
         except SchemaError as error:
             outcomes.append(error)
     return outcomes

@@ -10,26 +10,33 @@ Rows with equal texts share their canonical values, so these records are for rea
 """
 
 from fraudrisk import _parse
-from fraudrisk.exceptions import SchemaError
 from fraudrisk.readers import READ_ERROR
-from fraudrisk.schema import FIELD_NAMES, FIELDS_BY_NAME
+from fraudrisk.schema import FIELDS_BY_NAME, parse_field, record_error, unknown_field_message
 
-_MISSING = (True, None)
+_MISSING = object()
 
 
-def _outcome(value, parse):
-    """``(True, canonical value)``, ``_MISSING``, or ``(False, what the field must be)``."""
+def without_read_error(raw, index):
+    """The raw record without the readers' error column, or the SchemaError of a line they could not parse."""
+    if isinstance(raw, dict) and READ_ERROR in raw:
+        problem = raw[READ_ERROR]
+        if isinstance(problem, str) and problem:
+            raise record_error(index, problem)
+        return {name: value for name, value in raw.items() if name != READ_ERROR}
+    return raw
+
+
+def _outcome(value, name):
+    """``(True, canonical value)``, ``_MISSING``, or ``(False, what is wrong with the field)``."""
     if _parse.is_missing(value):
         return _MISSING
     try:
-        return True, parse(value)
+        return True, parse_field(name, value)
     except _parse.ParseError as error:
-        return False, f"must be {error}"
-    except RecursionError:
-        return False, "is nested too deeply"
+        return False, str(error)
 
 
-def _column_outcomes(values, parse, failed):
+def _column_outcomes(values, name, failed):
     """The outcome of every value of a column (None for rows that already failed)."""
     memo = {}
     outcomes = [None] * len(values)
@@ -39,21 +46,19 @@ def _column_outcomes(values, parse, failed):
         if type(value) is str:
             outcome = memo.get(value)
             if outcome is None:
-                outcome = memo[value] = _outcome(value, parse)
+                outcome = memo[value] = _outcome(value, name)
         else:
-            outcome = _outcome(value, parse)
+            outcome = _outcome(value, name)
         outcomes[row] = outcome
     return outcomes
 
 
 def _read_errors(problems, first_index):
     """A SchemaError for each row the reader could not parse (a non-empty error text), else None."""
-    failed = [None] * len(problems)
-    for row, problem in enumerate(problems):
-        if isinstance(problem, str) and problem:
-            index = first_index + row
-            failed[row] = SchemaError(f"shop record {index}: {problem}", index=index)
-    return failed
+    return [
+        record_error(first_index + row, problem) if isinstance(problem, str) and problem else None
+        for row, problem in enumerate(problems)
+    ]
 
 
 def validate_table(frame, first_index=0):
@@ -83,23 +88,19 @@ def validate_table(frame, first_index=0):
     for name, values in columns.items():
         if unknown:
             break
-        for row, outcome in enumerate(_column_outcomes(values, FIELDS_BY_NAME[name].parse, failed)):
+        for row, outcome in enumerate(_column_outcomes(values, name, failed)):
             if outcome is None or outcome is _MISSING:
                 continue
             valid, value = outcome
             if valid:
                 records[row][name] = value
             else:
-                index = first_index + row
-                failed[row] = SchemaError(f"shop record {index}: field {name!r} {value}", index=index, field=name)
+                failed[row] = record_error(first_index + row, f"field {name!r} {value}", name)
     for row, record in enumerate(records):
         if failed[row] is not None:
             continue
-        index = first_index + row
         if unknown:
-            known = ", ".join(FIELD_NAMES)
-            message = f"shop record {index}: unknown field {unknown[0]!r}; known fields are {known}"
-            failed[row] = SchemaError(message, index=index, field=unknown[0])
+            failed[row] = record_error(first_index + row, unknown_field_message(unknown[0]), unknown[0])
         elif "url" not in record:
-            failed[row] = SchemaError(f"shop record {index}: field 'url' is required", index=index, field="url")
+            failed[row] = record_error(first_index + row, "field 'url' is required", "url")
     return [record if failed[row] is None else failed[row] for row, record in enumerate(records)]

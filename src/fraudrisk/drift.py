@@ -164,12 +164,12 @@ class DriftReport:
 
 def _valid_records(records, source):
     """Canonical records that pass the schema, how many did not, and the first error."""
-    from fraudrisk.scoring import _without_read_error
+    from fraudrisk._table_validation import without_read_error
 
     valid, skipped, first_error = [], 0, None
     for index, raw in enumerate(iter_raw_records(records)):
         try:
-            valid.append(validate_record(_without_read_error(raw, index), index))
+            valid.append(validate_record(without_read_error(raw, index), index))
         except SchemaError as error:
             skipped += 1
             first_error = first_error or str(error)

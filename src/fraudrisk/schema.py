@@ -257,6 +257,33 @@ FIELDS_BY_NAME = {field.name: field for field in FIELDS}
 FIELD_NAMES = tuple(FIELDS_BY_NAME)
 
 
+def record_error(index, message, field=None):
+    """The :class:`SchemaError` for the record at ``index`` (None: a lone record)."""
+    where = "shop record" if index is None else f"shop record {index}"
+    return SchemaError(f"{where}: {message}", index=index, field=field)
+
+
+def unknown_field_message(name):
+    """What is wrong with a record holding the unknown field ``name``."""
+    return f"unknown field {name!r}; known fields are {', '.join(FIELD_NAMES)}"
+
+
+def parse_field(name, value):
+    """The canonical value of an observed (not missing) value of the known field ``name``.
+
+    Raises
+    ------
+    fraudrisk._parse.ParseError
+        Saying what is wrong, as it follows the field name (``must be ...``).
+    """
+    try:
+        return FIELDS_BY_NAME[name].parse(value)
+    except _parse.ParseError as error:
+        raise _parse.ParseError(f"must be {error}") from None
+    except RecursionError:
+        raise _parse.ParseError("is nested too deeply") from None
+
+
 def validate_record(record, index=None):
     """Validate one shop record and return its canonical form.
 
@@ -277,33 +304,24 @@ def validate_record(record, index=None):
     SchemaError
         On an unknown field, a missing ``url``, a wrong type or an impossible value.
     """
-    where = "shop record" if index is None else f"shop record {index}"
     if not isinstance(record, dict):
         if hasattr(record, "items"):
             record = dict(record.items())
         else:
-            raise SchemaError(
-                f"{where}: must be a mapping of field names to values, got {type(record).__name__}", index=index
-            )
+            raise record_error(index, f"must be a mapping of field names to values, got {type(record).__name__}")
     unknown = sorted(str(name) for name in record if name not in FIELDS_BY_NAME)
     if unknown:
-        raise SchemaError(
-            f"{where}: unknown field {unknown[0]!r}; known fields are {', '.join(FIELD_NAMES)}",
-            index=index,
-            field=unknown[0],
-        )
+        raise record_error(index, unknown_field_message(unknown[0]), unknown[0])
     canonical = {}
     for name, value in record.items():
         if _parse.is_missing(value):
             continue
         try:
-            canonical[name] = FIELDS_BY_NAME[name].parse(value)
+            canonical[name] = parse_field(name, value)
         except _parse.ParseError as error:
-            raise SchemaError(f"{where}: field {name!r} must be {error}", index=index, field=name) from None
-        except RecursionError:
-            raise SchemaError(f"{where}: field {name!r} is nested too deeply", index=index, field=name) from None
+            raise record_error(index, f"field {name!r} {error}", name) from None
     if "url" not in canonical:
-        raise SchemaError(f"{where}: field 'url' is required", index=index, field="url")
+        raise record_error(index, "field 'url' is required", "url")
     return canonical
 
 

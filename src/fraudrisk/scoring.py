@@ -7,13 +7,12 @@ import numpy as np
 import pandas as pd
 
 from fraudrisk._parse import is_missing
-from fraudrisk._table_validation import validate_table
+from fraudrisk._table_validation import validate_table, without_read_error
 from fraudrisk.bands import band_of
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
 from fraudrisk.features._view import utc_now
 from fraudrisk.persistence import load_model
-from fraudrisk.readers import READ_ERROR
 from fraudrisk.red_flags import red_flags
 from fraudrisk.schema import iter_raw_records, validate_record
 
@@ -44,16 +43,6 @@ class ScoreResult:
     red_flags: list = field(default_factory=list)
 
 
-def _without_read_error(raw, index):
-    """The raw record, or a SchemaError for a line the reader could not parse."""
-    if isinstance(raw, dict) and READ_ERROR in raw:
-        problem = raw[READ_ERROR]
-        if isinstance(problem, str) and problem:
-            raise SchemaError(f"shop record {index}: {problem}", index=index)
-        return {name: value for name, value in raw.items() if name != READ_ERROR}
-    return raw
-
-
 def _printable_url(url):
     """A bad row's raw url as text any output can hold (lone surrogates escaped), or None."""
     if not isinstance(url, str):
@@ -75,7 +64,7 @@ def _validated(records, first_index, stop_at_error):
     for index, raw in enumerate(iter_raw_records(records), start=first_index):
         raw_url = raw.get("url") if isinstance(raw, dict) else None
         try:
-            yield validate_record(_without_read_error(raw, index), index), raw_url
+            yield validate_record(without_read_error(raw, index), index), raw_url
         except SchemaError as error:
             yield error, raw_url
             if stop_at_error:
