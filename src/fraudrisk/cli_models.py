@@ -54,6 +54,13 @@ def whole_number_at_least(minimum):
     return parse
 
 
+def add_workers_argument(parser, help_text):
+    """``--workers N``: processes working side by side, at least 1, by default one per core."""
+    parser.add_argument(
+        "--workers", type=whole_number_at_least(1), default=os.cpu_count() or 1, metavar="N", help=help_text
+    )
+
+
 def add_commands(commands, formatter):
     """Add ``train`` and ``compare`` to the ``fraudrisk`` sub-command parser."""
     train = commands.add_parser(
@@ -85,12 +92,8 @@ def add_commands(commands, formatter):
         "--families", metavar="LIST", help="comma-separated feature families to use (default: all); see the README"
     )
     train.add_argument("--trees", type=int, default=300, metavar="N", help="trees per ensemble (default 300)")
-    train.add_argument(
-        "--workers",
-        type=whole_number_at_least(1),
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="processes validating and featurizing records side by side (default: one per core; same model for any N)",
+    add_workers_argument(
+        train, "processes validating and featurizing records side by side (default: one per core; same model for any N)"
     )
     train.add_argument("--base-model", metavar="CURRENT", help="refuse to write a model worse than this one")
     train.add_argument("--force", action="store_true", help="write the model even if worse than --base-model")

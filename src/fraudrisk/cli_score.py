@@ -1,11 +1,10 @@
 """``fraudrisk score``: a shop file in, one scored row per input row out (streamed, local or Dask)."""
 
 import functools
-import os
 import sys
 from pathlib import Path
 
-from fraudrisk.cli_models import probability_argument, whole_number_at_least
+from fraudrisk.cli_models import add_workers_argument, probability_argument
 from fraudrisk.exceptions import SchemaError, TruncatedInputError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
@@ -53,12 +52,8 @@ def add_commands(commands, formatter):
     score.add_argument("--reasons", action="store_true", help="add the top reasons behind each score")
     score.add_argument("--strict", action="store_true", help="stop at the first bad row (exit code 3)")
     score.add_argument("--quiet", action="store_true", help="no progress bar and no summary (for scripts)")
-    score.add_argument(
-        "--workers",
-        type=whole_number_at_least(1),
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="with -o: processes scoring chunks side by side (default: one per core; same output for any N)",
+    add_workers_argument(
+        score, "with -o: processes scoring chunks side by side (default: one per core; same output for any N)"
     )
     score.add_argument(
         "--keep",
