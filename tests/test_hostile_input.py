@@ -685,3 +685,33 @@ def test_table_validation_equals_validating_each_row():
     check()
     # valid rows, bad rows and recurring texts were all exercised
     assert seen["records"] > 200 and seen["errors"] > 1000 and seen["repeated"] > 1000, seen
+
+
+def test_featurizing_a_batch_equals_featurizing_each_record_alone(model):
+    """A batch computes each distinct input of a family once and fills its rows by indexing; one
+    record goes row by row. Every record's features are the same either way, in any batch."""
+    from fraudrisk.features._featurizer import SMALL_CHUNK
+    from fraudrisk.features._view import utc_now
+
+    featurizer, now = model.featurizer_, utc_now()
+    seen = {"batches": 0, "records": 0, "repeated": 0}
+
+    @PROPERTY_SETTINGS
+    @given(record_batches(), st.randoms(use_true_random=False))
+    def check(records, rng):
+        valid = [validate_record(record) for record in records if _passes_schema(record)]
+        if len(valid) <= SMALL_CHUNK:
+            return
+        rng.shuffle(valid)
+        batch = featurizer.transform_canonical(valid, now)
+        alone = np.vstack([featurizer.transform_canonical([record], now) for record in valid])
+        assert np.array_equal(batch, alone, equal_nan=True)
+        assert np.array_equal(np.signbit(batch), np.signbit(alone))  # 0.0 and -0.0 apart too
+        seen["batches"] += 1
+        seen["records"] += len(valid)
+        issuers = [(record.get("tls_issuer_org"), record.get("tls_not_after")) for record in valid]
+        seen["repeated"] += len(issuers) - len(set(issuers))
+
+    check()
+    # many batches, and inputs that recur within a batch (the reuse under test)
+    assert seen["batches"] >= 20 and seen["repeated"] > 1000, seen

@@ -18,7 +18,8 @@ from fraudrisk.features import (
     tld,
     tls,
 )  # fmt: skip
-from fraudrisk.features._view import ShopView, utc_now
+from fraudrisk.features._columns import ChunkColumns, family_block, family_rows
+from fraudrisk.features._view import utc_now
 from fraudrisk.schema import validate_records
 
 FAMILIES = {
@@ -26,8 +27,11 @@ FAMILIES = {
     "contact": contact, "reviews": reviews, "links": links, "services": services, "prices": prices,
     "identity": identity, "link_tokens": link_tokens,
 }  # fmt: skip
-"""Attribute families in output order. Each module has ``NAMES`` and ``featurize(view)``, except
+"""Attribute families in output order. Each module has ``NAMES`` and either ``INPUTS`` and
+``features(*inputs)`` or ``featurize(view)`` (see :mod:`fraudrisk.features._columns`), except
 ``link_tokens``, whose columns are a vocabulary learned in ``fit``."""
+SMALL_CHUNK = 16
+"""Chunks of at most this many records are featurized record by record, larger ones a family at a time."""
 
 
 class ShopFeaturizer(TransformerMixin, BaseEstimator):
@@ -95,8 +99,7 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         """``fit`` for records already validated by :func:`fraudrisk.schema.validate_records`."""
         token_sets = []
         if "link_tokens" in self._resolve_families():
-            now = utc_now()
-            token_sets = [link_tokens.link_tokens(ShopView(record, now)) for record in records]
+            token_sets = _token_sets(ChunkColumns(records, utc_now()))
         return self._learn_columns(link_tokens.count_shops([link_tokens.TokenSets(token_sets)]))
 
     def _learn_columns(self, token_counts):
@@ -144,21 +147,18 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
             Each record's link tokens, compactly (none when ``link_tokens`` is not a family).
         """
         families = self._resolve_families()
-        now = now or utc_now()
-        featurizers = [FAMILIES[name].featurize for name in families if name != "link_tokens"]
-        width = sum(len(FAMILIES[name].NAMES) for name in families if name != "link_tokens")
-        with_tokens = "link_tokens" in families
-        rows, token_sets = [], []
-        for record in records:
-            view = ShopView(record, now)
-            row = []
-            for featurize in featurizers:
-                row.extend(featurize(view))
-            rows.append(row)
-            if with_tokens:
-                token_sets.append(link_tokens.link_tokens(view))
-        columns = np.asarray(rows, dtype=np.float64).reshape(len(rows), width)
-        return columns, link_tokens.TokenSets(token_sets)
+        chunk = ChunkColumns(records, now or utc_now())
+        modules = [FAMILIES[name] for name in families if name != "link_tokens"]
+        if modules and len(records) > SMALL_CHUNK:
+            columns = np.hstack([family_block(module, chunk) for module in modules])
+        else:
+            rows = [[] for _ in records]
+            for module in modules:
+                for row, values in zip(rows, family_rows(module, chunk), strict=True):
+                    row.extend(values)
+            width = sum(len(module.NAMES) for module in modules)
+            columns = np.asarray(rows, dtype=np.float64).reshape(len(records), width)
+        return columns, link_tokens.TokenSets(_token_sets(chunk) if "link_tokens" in families else [])
 
     def fit_transform_parts(self, parts):
         """Fit on chunks from :meth:`vocabulary_free_part` (in record order); return the full matrix."""
@@ -233,3 +233,8 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         tags.requires_fit = True
         return tags
+
+
+def _token_sets(chunk):
+    """Each record's link tokens (None for a record without links)."""
+    return [None if view is None else link_tokens.link_tokens(view) for view in chunk.views()]

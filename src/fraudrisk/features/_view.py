@@ -29,26 +29,33 @@ def parse_link(link):
     return lowered, _domain_of_host(host), rest[1:] if rest.startswith("/") else rest
 
 
+HOST_PARTS = ("host", "subdomain", "domain", "suffix", "has_www")
+"""What :func:`host_parts` gives, in order: families can name these as inputs beside record fields."""
+
+
+def host_parts(url):
+    """``(host, subdomain, domain, suffix, has_www)`` of a shop's URL (host without ``www.``)."""
+    host = host_of(url)
+    lowered = url.lower()
+    return (host, *split_host(host), "://www." in lowered or lowered.startswith("www."))
+
+
 class ShopView:
-    """A canonical shop record with its host split and its observation time resolved.
+    """A canonical shop record with its host split, for the families that read its links and prices.
 
     Parameters
     ----------
     record : dict
         A canonical record from :func:`fraudrisk.schema.validate_record`.
-    now : datetime
-        Observation time to use when the record has no ``observed_at``.
+    parts : tuple, optional
+        The record's :func:`host_parts`, when already known.
     """
 
-    __slots__ = ("record", "observed_at", "host", "subdomain", "domain", "suffix", "has_www", "_links")
+    __slots__ = ("record", "host", "subdomain", "domain", "suffix", "has_www", "_links")
 
-    def __init__(self, record, now):
+    def __init__(self, record, parts=None):
         self.record = record
-        self.observed_at = record.get("observed_at", now)
-        url = record["url"]
-        self.host = host_of(url)
-        self.has_www = "://www." in url.lower() or url.lower().startswith("www.")
-        self.subdomain, self.domain, self.suffix = split_host(self.host)
+        self.host, self.subdomain, self.domain, self.suffix, self.has_www = parts or host_parts(record["url"])
         self._links = False
 
     def get(self, name, default=None):
@@ -65,9 +72,10 @@ class ShopView:
             self._links = None if links is None else [parse_link(link) for link in links[:MAX_LINKS]]
         return self._links
 
-    def days_since(self, moment):
-        """Whole days from ``moment`` to the observation time (negative if after it)."""
-        return float((self.observed_at - moment).days)
+
+def days_between(moment, observed_at):
+    """Whole days from ``moment`` to ``observed_at`` (negative if after it)."""
+    return float((observed_at - moment).days)
 
 
 def utc_now():

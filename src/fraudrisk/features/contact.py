@@ -49,16 +49,18 @@ NAMES = (
 )
 
 
-def featurize(view):
-    emails = view.get("contact_emails")
+INPUTS = ("contact_emails", "host", "ktu_free_email_code")
+
+
+def features(emails, host, ktu_free_email_code):
     if emails is None:
         email_features = [NAN, NAN, NAN]
     else:
         domains = {email.rsplit("@", 1)[1] for email in emails}
-        shop_domain = registrable_domain(view.host)
+        shop_domain = registrable_domain(host)
         email_features = [
             float(len(emails)),
             float(bool(domains & FREE_WEBMAIL)),
             float(any(registrable_domain(domain) == shop_domain for domain in domains)),
         ]
-    return [*email_features, *one_hot(view.get("ktu_free_email_code"), KTU_CODES + (None,))[:-1]]
+    return [*email_features, *one_hot(ktu_free_email_code, KTU_CODES + (None,))[:-1]]

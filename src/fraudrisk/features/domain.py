@@ -20,9 +20,12 @@ NAMES = (
 )  # fmt: skip
 
 
-def featurize(view):
-    name = view.domain or view.host
-    subdomain = view.subdomain[4:] if view.subdomain.startswith("www") else view.subdomain
+INPUTS = ("url", "host", "subdomain", "domain", "has_www")
+
+
+def features(url, host, subdomain, domain, has_www):
+    name = domain or host
+    subdomain = subdomain[4:] if subdomain.startswith("www") else subdomain
     contains = name.__contains__  # map over a bound method: no generator frame per word
     return [
         float(len(name)),
@@ -32,8 +35,8 @@ def featurize(view):
         float(sum(map(contains, PHARMA_WORDS))),
         float(sum(map(contains, BRAND_WORDS))),
         float(len([part for part in subdomain.split(".") if part])),
-        float(view.has_www),
-        float(view.record["url"].lower().startswith("https://")),
-        float("xn--" in view.host or not view.host.isascii()),
+        float(has_www),
+        float(url.lower().startswith("https://")),
+        float("xn--" in host or not host.isascii()),
         float(lookalike_of(name) is not None),
     ]

@@ -24,16 +24,16 @@ def vat_country(number):
     return letters if len(letters) == 2 else None
 
 
-def featurize(view):
-    number = view.get("enterprise_number")
-    seals = view.get("trust_seals")
-    country = view.get("country")
+INPUTS = ("enterprise_number", "trust_seals", "country", "has_logo")
+
+
+def features(number, seals, country, has_logo):
     prefix = None if number is None else vat_country(number)
     return [
         float(number is not None),
         NAN if number is None else float(enterprise_number_valid(number)),
         NAN if prefix is None or country is None else float(prefix != country),
         NAN if seals is None else float(len(seals)),
-        flag(view.get("has_logo")),
+        flag(has_logo),
         NAN if country is None else float(country == "BE"),
     ]

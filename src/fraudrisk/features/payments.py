@@ -15,8 +15,10 @@ NAMES = (
 )
 
 
-def featurize(view):
-    methods = view.get("payment_methods")
+INPUTS = ("payment_methods",)
+
+
+def features(methods):
     if methods is None:
         return [NAN] * len(NAMES)
     offered = set(methods)

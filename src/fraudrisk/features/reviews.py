@@ -18,14 +18,14 @@ def _log_count(count):
     return NAN if count is None else math.log1p(count)
 
 
-def featurize(view):
-    trustpilot = view.get("trustpilot_reviews")
-    sitejabber = view.get("sitejabber_reviews")
-    rank = view.get("tranco_rank")
+INPUTS = ("trustpilot_reviews", "trustpilot_score", "sitejabber_reviews", "tranco_rank")
+
+
+def features(trustpilot, trustpilot_score, sitejabber, rank):
     return [
         NAN if trustpilot is None else float(trustpilot > 0),
         _log_count(trustpilot),
-        view.get("trustpilot_score", NAN),
+        NAN if trustpilot_score is None else trustpilot_score,
         NAN if sitejabber is None else float(sitejabber > 0),
         float(rank is not None),
         NAN if rank is None else math.log10(rank),

@@ -28,9 +28,12 @@ SUFFIXES = (
 NAMES = ("tld_length", "tld_levels", *(f"tld_{suffix.replace('.', '_')}" for suffix in SUFFIXES))
 
 
-def featurize(view):
+INPUTS = ("suffix",)
+
+
+def features(suffix):
     return [
-        float(len(view.suffix)),
-        float(view.suffix.count(".") + 1 if view.suffix else 0),
-        *one_hot(view.suffix, SUFFIXES),
+        float(len(suffix)),
+        float(suffix.count(".") + 1 if suffix else 0),
+        *one_hot(suffix, SUFFIXES),
     ]

@@ -1,6 +1,6 @@
 """TLS certificate: days to expiry and issuer organisation."""
 
-from fraudrisk.features._view import NAN, one_hot
+from fraudrisk.features._view import NAN, days_between, one_hot
 
 ISSUERS = (
     "lets_encrypt",
@@ -29,6 +29,7 @@ _ISSUER_WORDS = (
 )
 
 NAMES = ("tls_days_to_expiry", "tls_certificate_seen", *(f"tls_issuer_{name}" for name in ISSUERS))
+INPUTS = ("tls_not_after", "tls_issuer_org", "observed_at")
 
 
 def issuer_family(organisation):
@@ -39,11 +40,9 @@ def issuer_family(organisation):
     return next((family for word, family in _ISSUER_WORDS if word in lowered), "other")
 
 
-def featurize(view):
-    not_after = view.get("tls_not_after")
-    organisation = view.get("tls_issuer_org")
+def features(not_after, organisation, observed_at):
     return [
-        NAN if not_after is None else -view.days_since(not_after),
+        NAN if not_after is None else -days_between(not_after, observed_at),
         float(not_after is not None or organisation is not None),
         *one_hot(issuer_family(organisation), ISSUERS),
     ]
