@@ -136,6 +136,7 @@ def test_scoring_and_training_run_end_to_end_without_network(no_network, tmp_pat
     # Forget what earlier tests loaded, so the suffix list and the shipped model load under the block.
     _hosts._EXTRACT.update()
     _hosts.split_host.cache_clear()
+    _hosts.suffix_trie.cache_clear()
     scoring.shipped_model.cache_clear()
 
     assert _hosts.split_host("shop.example.co.uk") == ("shop", "example", "co.uk")

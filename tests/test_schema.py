@@ -213,3 +213,28 @@ def test_data_frame_columns_become_python_values_and_rows_without_columns_stay()
     rows = list(iter_raw_records(frame))
     assert rows[0] == {"url": "a.example.be", "trustpilot_reviews": 3} and rows[1]["url"] is pd.NA
     assert list(iter_raw_records(pd.DataFrame(index=range(3)))) == [{}, {}, {}]
+
+
+def test_plain_hosts_are_split_like_tldextract_splits_them():
+    import random
+
+    from fraudrisk._hosts import _EXTRACT, split_host
+
+    rules = sorted(_EXTRACT.tlds)
+    wildcards = [rule[2:] for rule in rules if rule.startswith("*.")]
+    exceptions = [rule[1:] for rule in rules if rule.startswith("!")]
+    rng = random.Random(5)
+    labels = ["shop", "www", "a", "x-1", "0", "123", "-", "city", "kobe", "co", "uk", "be", "com", "jp", "kh", "zz"]
+    split_here = 0
+    for _ in range(20000):
+        tail = rng.choice(
+            [rng.choice(rules).lstrip("*!."), rng.choice(wildcards), rng.choice(exceptions), rng.choice(labels)]
+        )
+        host = ".".join([*(rng.choice(labels) for _ in range(rng.randint(0, 3))), tail])
+        if rng.random() < 0.05:
+            host = host.upper() if rng.random() < 0.5 else "xn--" + host
+        split_host.cache_clear()
+        expected = _EXTRACT(host)
+        assert split_host(host) == (expected.subdomain, expected.domain, expected.suffix), host
+        split_here += bool(expected.suffix) and host.isascii() and host == host.lower() and "xn--" not in host
+    assert split_here > 10000  # the shortcut, not tldextract, split most of them
