@@ -155,3 +155,25 @@ def test_fit_transform_in_one_pass_equals_fit_then_transform(families):
     assert one_pass.link_vocabulary_ == in_chunks.link_vocabulary_ == separate.link_vocabulary_
     if families is None or "link_tokens" in families:
         assert len(separate.link_vocabulary_) > 20
+
+
+def test_links_sharing_an_origin_parse_as_each_link_alone():
+    import random
+
+    from fraudrisk.features._view import parse_link, parse_links
+
+    rng = random.Random(3)
+    origins = ["https://www.shop.be"] * 6 + [
+        "HTTP://Shop.be", "//cdn.example.com", "https://a@b.be", "https://x.be:8080", "https://[::1]",
+        "https://[abc", "https://ex\nample.be", "http://", "mailto:", "https://İ.be", "",
+    ]  # fmt: skip
+    rests = ["/", "/cart", "/a\nb", "/x\n", "?q=1", "#top", "/@me", "/p" * 200, "/\u202e", "", "/ok//", "\n", "/x]y"]
+    shortcut = checked = 0
+    for _ in range(3000):
+        links = [rng.choice(origins) + rng.choice(rests) for _ in range(rng.randint(0, 12))]
+        parsed = parse_links(links)
+        assert parsed == [parse_link(link) for link in links], links
+        checked += len(links)
+        own = [link.lower().startswith("https://www.shop.be/") and "\n" not in link for link in links]
+        shortcut += max(sum(own) - 1, 0)  # after the first, these can reuse its origin
+    assert checked > 15000 and shortcut > 500  # links that reuse an origin were among them

@@ -40,6 +40,35 @@ def host_parts(url):
     return (host, *split_host(host), "://www." in lowered or lowered.startswith("www."))
 
 
+def parse_links(links):
+    """``parse_link`` of every link, reusing the last absolute link's origin for links that share it.
+
+    Most of a page's links start with the same ``scheme://host/``. Once a link whose host is
+    followed directly by ``/`` has been parsed, a later link that starts with that origin and
+    holds no newline parses to the same domain, with the rest as its path: ``parse_link``'s
+    regex reads an origin up to its first ``/`` the same way whatever follows. Not so for a
+    host that begins with ``[`` (a bracketed host may reach past ``/`` to a later ``]``), so
+    such an origin is never reused.
+    """
+    parsed, origin, domain = [], None, ""
+    for link in links:
+        lowered = link.lower()[:MAX_LINK_LENGTH]
+        if origin is not None and lowered.startswith(origin) and "\n" not in lowered:
+            parsed.append((lowered, domain, lowered[len(origin) :]))
+            continue
+        match = _ABSOLUTE.match(lowered)
+        if match is None:
+            parsed.append((lowered, "", lowered))
+            continue
+        host, rest = match.groups()
+        host_domain = _domain_of_host(host)
+        parsed.append((lowered, host_domain, rest[1:] if rest.startswith("/") else rest))
+        end = match.end(1)
+        if rest.startswith("/") and match.start(2) == end and not host.startswith("["):
+            origin, domain = lowered[: end + 1], host_domain
+    return parsed
+
+
 class ShopView:
     """A canonical shop record with its host split, for the families that read its links and prices.
 
@@ -69,7 +98,7 @@ class ShopView:
         """
         if self._links is False:
             links = self.record.get("links")
-            self._links = None if links is None else [parse_link(link) for link in links[:MAX_LINKS]]
+            self._links = None if links is None else parse_links(links[:MAX_LINKS])
         return self._links
 
 
