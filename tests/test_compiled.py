@@ -106,3 +106,14 @@ def test_score_equals_scikit_learn_predict_proba(shipped, belgian_shop):
             np.mean([e.predict_proba(used)[:, 1] for e in classifier.estimators_], axis=0)
         )
         assert score(record, reasons=False).probability == pytest.approx(float(expected[0]), abs=1e-9)
+
+
+@pytest.mark.parametrize("n_estimators", [1, 7, 60])
+def test_forest_trees_summed_directly_equal_predict_proba_to_the_bit(n_estimators):
+    from fraudrisk.ensemble import positive_proba
+
+    X, y = _data_with_gaps(seed=n_estimators)
+    forest = RandomForestClassifier(n_estimators=n_estimators, random_state=3).fit(X, y)
+    for rows in (X, _hostile_rows(X.shape[1]), X[:1], np.asfortranarray(X[::3])):
+        expected = forest.predict_proba(rows)[:, 1]
+        assert positive_proba(forest, rows).tobytes() == expected.tobytes()
