@@ -42,8 +42,11 @@ def positive_proba(estimator, X):
     and its checks: on a chunk of 5,000 shops the shipped 300-tree forest takes ~11 instead of
     ~17-21 µs per shop.
     """
-    threaded = estimator.n_jobs not in (None, 1)  # threads add the trees up in no fixed order
-    if not isinstance(estimator, RandomForestClassifier) or estimator.n_outputs_ != 1 or threaded:
+    if (
+        not isinstance(estimator, RandomForestClassifier)
+        or estimator.n_outputs_ != 1
+        or estimator.n_jobs not in (None, 1)  # threads add the trees up in no fixed order
+    ):
         return estimator.predict_proba(X)[:, 1]
     X32 = np.ascontiguousarray(X, dtype=np.float32)
     total = np.zeros(len(X32))
