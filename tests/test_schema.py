@@ -238,3 +238,32 @@ def test_plain_hosts_are_split_like_tldextract_splits_them():
         assert split_host(host) == (expected.subdomain, expected.domain, expected.suffix), host
         split_here += bool(expected.suffix) and host.isascii() and host == host.lower() and "xn--" not in host
     assert split_here > 10000  # the shortcut, not tldextract, split most of them
+
+
+def test_json_lists_of_plain_strings_read_as_json_reads_them():
+    import json
+    import random
+
+    from fraudrisk._parse import _PLAIN_JSON_STRINGS, ParseError, parse_json_list
+
+    rng = random.Random(7)
+    alphabet = ["a", "é", " ", '"', "\\", "\n", "\x00", "\x1f", "\x7f", "\u2028", "\ud800", ",", "[", "]", ", "]
+    shortcut = 0
+    for _ in range(20000):
+        items = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(0, 4))]
+        text = json.dumps(items, ensure_ascii=rng.random() < 0.3)
+        if rng.random() < 0.2:  # near misses of the shape: other separators, spaces, broken ends
+            text = rng.choice(
+                [text.replace(", ", ","), " " + text, text[:-1], text + "]", text.replace('"', "'", 1),
+                 text.replace("\\n", "\n"), text.replace("\\u0000", "\x00")]  # raw control characters
+            )  # fmt: skip
+        try:
+            expected = json.loads(text)
+        except ValueError:
+            with pytest.raises(ParseError):
+                parse_json_list(text)
+            continue
+        if isinstance(expected, list):
+            assert parse_json_list(text) == expected, text
+            shortcut += bool(_PLAIN_JSON_STRINGS.fullmatch(text))
+    assert shortcut > 5000
