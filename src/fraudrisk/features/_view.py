@@ -19,16 +19,6 @@ def _domain_of_host(host):
     return registrable_domain(host[4:] if host.startswith("www.") else host)
 
 
-def parse_link(link):
-    """``(lowered link, registrable domain or "", path)``; a regex, not urlsplit: this runs per link."""
-    lowered = link.lower()[:MAX_LINK_LENGTH]
-    match = _ABSOLUTE.match(lowered)
-    if match is None:
-        return lowered, "", lowered
-    host, rest = match.groups()
-    return lowered, _domain_of_host(host), rest[1:] if rest.startswith("/") else rest
-
-
 HOST_PARTS = ("host", "subdomain", "domain", "suffix", "has_www")
 """What :func:`host_parts` gives, in order: families can name these as inputs beside record fields."""
 
@@ -40,15 +30,33 @@ def host_parts(url):
     return (host, *split_host(host), "://www." in lowered or lowered.startswith("www."))
 
 
+def _split_link(lowered):
+    """``((lowered, domain, path), origin)`` of a lowered link; ``origin`` is the
+    ``scheme://host/`` prefix that :func:`parse_links` may reuse, or None."""
+    match = _ABSOLUTE.match(lowered)
+    if match is None:
+        return (lowered, "", lowered), None
+    host, rest = match.groups()
+    domain = _domain_of_host(host)
+    end = match.end(1)
+    # A bracketed host may reach past "/" to a later "]", so its origin is not reused.
+    reusable = rest.startswith("/") and match.start(2) == end and not host.startswith("[")
+    return (lowered, domain, rest[1:] if rest.startswith("/") else rest), lowered[: end + 1] if reusable else None
+
+
+def parse_link(link):
+    """``(lowered link, registrable domain or "", path)``; a regex, not urlsplit: this runs per link."""
+    return _split_link(link.lower()[:MAX_LINK_LENGTH])[0]
+
+
 def parse_links(links):
-    """``parse_link`` of every link, reusing the last absolute link's origin for links that share it.
+    """:func:`parse_link` of every link, reusing the page's origin for links that share it.
 
     Most of a page's links start with the same ``scheme://host/``. Once a link whose host is
     followed directly by ``/`` has been parsed, a later link that starts with that origin and
     holds no newline parses to the same domain, with the rest as its path: ``parse_link``'s
-    regex reads an origin up to its first ``/`` the same way whatever follows. Not so for a
-    host that begins with ``[`` (a bracketed host may reach past ``/`` to a later ``]``), so
-    such an origin is never reused.
+    regex reads an origin up to its first ``/`` the same way whatever follows (except for a
+    bracketed host, whose origin is never reused).
     """
     parsed, origin, domain = [], None, ""
     for link in links:
@@ -56,16 +64,10 @@ def parse_links(links):
         if origin is not None and lowered.startswith(origin) and "\n" not in lowered:
             parsed.append((lowered, domain, lowered[len(origin) :]))
             continue
-        match = _ABSOLUTE.match(lowered)
-        if match is None:
-            parsed.append((lowered, "", lowered))
-            continue
-        host, rest = match.groups()
-        host_domain = _domain_of_host(host)
-        parsed.append((lowered, host_domain, rest[1:] if rest.startswith("/") else rest))
-        end = match.end(1)
-        if rest.startswith("/") and match.start(2) == end and not host.startswith("["):
-            origin, domain = lowered[: end + 1], host_domain
+        split, reusable = _split_link(lowered)
+        parsed.append(split)
+        if reusable is not None:
+            origin, domain = reusable, split[1]
     return parsed
 
 
