@@ -4,9 +4,11 @@ Scoring and featurizing are Python code per record, so threads do not help; proc
 Workers start from a fresh interpreter (forkserver), so they inherit no threads or locks of
 the caller. For scoring, each worker gets the model once, when it starts (the shipped model is
 loaded and verified in the worker), then only chunks of records travel. The pool starts only
-when there is more than one chunk.
+when there is more than one chunk. Worker processes are ours, so once their libraries and model
+are loaded they exempt them from the garbage collector's full scans (:func:`settle`).
 """
 
+import gc
 import itertools
 import multiprocessing
 from collections import deque
@@ -17,7 +19,21 @@ _worker_model = None
 
 def _start_worker(model):
     global _worker_model
-    _worker_model = model
+    from fraudrisk.scoring import shipped_model
+
+    _worker_model = model if model is not None else shipped_model()
+    settle()
+
+
+def settle():
+    """Exempt every object alive now from the garbage collector's full scans (``gc.freeze``).
+
+    For processes fraudrisk owns (the command, its worker processes), once the libraries and
+    the model are loaded: they live as long as the process, yet every full collection would
+    walk their ~150,000 objects again (~8 % of the time of scoring KTU-like shops). Never
+    called in a caller's own process.
+    """
+    gc.freeze()
 
 
 def _score_records(records, first_index, settings, model):
