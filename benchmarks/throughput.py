@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/throughput.py [--rows 100000 1000000] [--kind ktu|heavy|both] [--workers 1 2]
+                                    [--skip-latency] [--data-dir DIR]
 
 (a) ``score()`` latency p50 / p99 for one shop, without reasons (validate + featurize + predict
 + band) and with them, beside scikit-learn's ``predict_proba`` of the same fitted ensemble on
@@ -112,10 +113,17 @@ def write_shops(path, rows, kind):
         written += n
 
 
-def end_to_end(rows, kind, worker_counts):
+def end_to_end(rows, kind, worker_counts, data_dir=None):
     with tempfile.TemporaryDirectory() as folder:
-        source, target = Path(folder) / "in.csv", Path(folder) / "out.csv"
-        write_shops(source, rows, kind)
+        target = Path(folder) / "out.csv"
+        if data_dir is None:
+            source = Path(folder) / "in.csv"
+            write_shops(source, rows, kind)
+        else:  # generated once, reused by later runs (making a million shops takes minutes)
+            source = Path(data_dir) / f"{'ktu' if kind == 'KTU-like' else 'heavy'}-{rows}.csv"
+            if not source.exists():
+                write_shops(source.with_suffix(".part"), rows, kind)
+                source.with_suffix(".part").rename(source)
         for workers in worker_counts:
             command = [sys.executable, "-m", "fraudrisk.cli", "score", str(source), "-o", str(target), "--quiet"]
             started = time.perf_counter()
@@ -140,6 +148,7 @@ def main():
     parser.add_argument("--kind", choices=("ktu", "heavy", "both"), default="both")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--data-dir", help="keep the generated input files here and reuse them in later runs")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     if not args.skip_latency:
@@ -147,7 +156,7 @@ def main():
     kinds = {"ktu": ["KTU-like"], "heavy": ["links/prices-heavy"], "both": ["KTU-like", "links/prices-heavy"]}
     for kind in kinds[args.kind]:
         for rows in args.rows:
-            end_to_end(rows, kind, args.workers)
+            end_to_end(rows, kind, args.workers, args.data_dir)
 
 
 if __name__ == "__main__":
