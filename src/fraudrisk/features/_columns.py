@@ -9,13 +9,15 @@ of inputs is computed once and its row of features reused, and the chunk's matri
 indexing, not row by row (a chunk of a few records is computed row by row: there the arrays
 would cost more than they save). The families that read a page's links or prices take a
 :class:`~fraudrisk.features._view.ShopView` (``featurize(view)``), made only for the shops
-that have links or prices, so that links are parsed once for all of them.
+that have links or prices and one shop at a time, so that a page's links are parsed once for
+all of them and dropped when they are done.
 
 Featurizing a shop alone or in any chunk gives the same numbers; a property test holds them equal.
 """
 
 import numpy as np
 
+from fraudrisk.features import link_tokens
 from fraudrisk.features._view import HOST_PARTS, NAN, ShopView, host_parts
 
 
@@ -34,7 +36,6 @@ class ChunkColumns:
         self.records = records
         self.now = now
         self._columns = {}
-        self._views = None
 
     def __len__(self):
         return len(self.records)
@@ -58,40 +59,50 @@ class ChunkColumns:
         """Every record's values of ``names``, as one tuple per record."""
         return zip(*map(self.column, names), strict=True)
 
-    def views(self):
-        """A :class:`ShopView` per record that has links or prices, None for the others."""
-        if self._views is None:
-            parts = zip(*(self.column(part) for part in HOST_PARTS), strict=True)
-            self._views = [
-                ShopView(record, shop) if "links" in record or "prices" in record else None
-                for record, shop in zip(self.records, parts, strict=True)
-            ]
-        return self._views
+
+def value_block(family, columns):
+    """The columns of a family with ``INPUTS`` for a whole chunk, each distinct input computed once.
+
+    Returns an array of shape ``(len(columns), len(family.NAMES))``.
+    """
+    distinct = {}
+    codes = [distinct.setdefault(key, len(distinct)) for key in columns.rows_of(family.INPUTS)]
+    table = np.asarray([family.features(*key) for key in distinct], dtype=np.float64).reshape(-1, len(family.NAMES))
+    return table[np.asarray(codes, dtype=np.intp)]
 
 
-def family_block(family, columns):
-    """One family's columns for a whole chunk: an array of shape ``(len(columns), len(family.NAMES))``."""
-    width = len(family.NAMES)
-    if hasattr(family, "INPUTS"):
-        distinct = {}
-        codes = [distinct.setdefault(key, len(distinct)) for key in columns.rows_of(family.INPUTS)]
-        table = np.asarray([family.features(*key) for key in distinct], dtype=np.float64).reshape(-1, width)
-        return table[np.asarray(codes, dtype=np.intp)]
-    block = np.full((len(columns), width), NAN)
-    views = columns.views()
-    rows = [row for row, view in enumerate(views) if view is not None]
-    if rows:
-        block[rows] = np.asarray([family.featurize(views[row]) for row in rows], dtype=np.float64).reshape(-1, width)
-    return block
-
-
-def family_rows(family, columns):
-    """One family's columns as a list per record, computed record by record.
+def value_rows(family, columns):
+    """The same as :func:`value_block`, as a list per record, computed record by record.
 
     For a chunk of a few records (one shop scored on its own), where building and indexing an
-    array per family would cost more than the features; :func:`family_block` for the others.
+    array per family would cost more than the features.
     """
-    if hasattr(family, "INPUTS"):
-        return [family.features(*key) for key in columns.rows_of(family.INPUTS)]
-    missing = [NAN] * len(family.NAMES)
-    return [missing if view is None else family.featurize(view) for view in columns.views()]
+    return [family.features(*key) for key in columns.rows_of(family.INPUTS)]
+
+
+def view_blocks(families, columns, with_tokens):
+    """The columns of the families that read a :class:`ShopView`, and each record's link tokens.
+
+    One shop at a time: a page's links are parsed once for all these families and dropped as
+    soon as they are done, so a chunk (or a training set) never holds every page's parsed
+    links at once. Shops without links or prices get NaN and no tokens.
+
+    Returns
+    -------
+    blocks : list of ndarray
+        One array of shape ``(len(columns), len(family.NAMES))`` per family.
+    token_sets : list of (set of str or None)
+        Each record's :func:`~fraudrisk.features.link_tokens.link_tokens` (all None unless ``with_tokens``).
+    """
+    blocks = [np.full((len(columns), len(family.NAMES)), NAN) for family in families]
+    token_sets = [None] * len(columns)
+    parts = zip(*(columns.column(part) for part in HOST_PARTS), strict=True)
+    for row, (record, shop) in enumerate(zip(columns.records, parts, strict=True)):
+        if "links" not in record and "prices" not in record:
+            continue
+        view = ShopView(record, shop)
+        for block, family in zip(blocks, families, strict=True):
+            block[row] = family.featurize(view)
+        if with_tokens:
+            token_sets[row] = link_tokens.link_tokens(view)
+    return blocks, token_sets

@@ -18,7 +18,7 @@ from fraudrisk.features import (
     tld,
     tls,
 )  # fmt: skip
-from fraudrisk.features._columns import ChunkColumns, family_block, family_rows
+from fraudrisk.features._columns import ChunkColumns, value_block, value_rows, view_blocks
 from fraudrisk.features._view import utc_now
 from fraudrisk.schema import validate_records
 
@@ -99,7 +99,7 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         """``fit`` for records already validated by :func:`fraudrisk.schema.validate_records`."""
         token_sets = []
         if "link_tokens" in self._resolve_families():
-            token_sets = _token_sets(ChunkColumns(records, utc_now()))
+            token_sets = view_blocks([], ChunkColumns(records, utc_now()), with_tokens=True)[1]
         return self._learn_columns(link_tokens.count_shops([link_tokens.TokenSets(token_sets)]))
 
     def _learn_columns(self, token_counts):
@@ -149,16 +149,22 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         families = self._resolve_families()
         chunk = ChunkColumns(records, now or utc_now())
         modules = [FAMILIES[name] for name in families if name != "link_tokens"]
-        if modules and len(records) > SMALL_CHUNK:
-            columns = np.hstack([family_block(module, chunk) for module in modules])
-        else:
+        by_value = [module for module in modules if hasattr(module, "INPUTS")]
+        by_view = [module for module in modules if not hasattr(module, "INPUTS")]
+        view_columns, token_sets = view_blocks(by_view, chunk, with_tokens="link_tokens" in families)
+        blocks = dict(zip(by_view, view_columns, strict=True))
+        if len(records) > SMALL_CHUNK:
+            blocks.update((module, value_block(module, chunk)) for module in by_value)
+        elif by_value:
             rows = [[] for _ in records]
-            for module in modules:
-                for row, values in zip(rows, family_rows(module, chunk), strict=True):
+            for module in by_value:
+                for row, values in zip(rows, value_rows(module, chunk), strict=True):
                     row.extend(values)
-            width = sum(len(module.NAMES) for module in modules)
-            columns = np.asarray(rows, dtype=np.float64).reshape(len(records), width)
-        return columns, link_tokens.TokenSets(_token_sets(chunk) if "link_tokens" in families else [])
+            widths = [len(module.NAMES) for module in by_value]
+            matrix = np.asarray(rows, dtype=np.float64).reshape(len(records), sum(widths))
+            blocks.update(zip(by_value, np.hsplit(matrix, np.cumsum(widths)[:-1]), strict=True))
+        columns = np.hstack([blocks[module] for module in modules]) if modules else np.empty((len(records), 0))
+        return columns, link_tokens.TokenSets(token_sets if "link_tokens" in families else [])
 
     def fit_transform_parts(self, parts):
         """Fit on chunks from :meth:`vocabulary_free_part` (in record order); return the full matrix."""
@@ -233,8 +239,3 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         tags.requires_fit = True
         return tags
-
-
-def _token_sets(chunk):
-    """Each record's link tokens (None for a record without links)."""
-    return [None if view is None else link_tokens.link_tokens(view) for view in chunk.views()]
