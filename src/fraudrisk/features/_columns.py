@@ -71,15 +71,6 @@ def value_block(family, columns):
     return table[np.asarray(codes, dtype=np.intp)]
 
 
-def value_rows(family, columns):
-    """The same as :func:`value_block`, as a list per record, computed record by record.
-
-    For a chunk of a few records (one shop scored on its own), where building and indexing an
-    array per family would cost more than the features.
-    """
-    return [family.features(*key) for key in columns.rows_of(family.INPUTS)]
-
-
 def view_blocks(families, columns, with_tokens):
     """The columns of the families that read a :class:`ShopView`, and each record's link tokens.
 
@@ -96,13 +87,40 @@ def view_blocks(families, columns, with_tokens):
     """
     blocks = [np.full((len(columns), len(family.NAMES)), NAN) for family in families]
     token_sets = [None] * len(columns)
-    parts = zip(*(columns.column(part) for part in HOST_PARTS), strict=True)
-    for row, (record, shop) in enumerate(zip(columns.records, parts, strict=True)):
-        if "links" not in record and "prices" not in record:
+    for row, view in enumerate(_views(columns)):
+        if view is None:
             continue
-        view = ShopView(record, shop)
         for block, family in zip(blocks, families, strict=True):
             block[row] = family.featurize(view)
         if with_tokens:
             token_sets[row] = link_tokens.link_tokens(view)
     return blocks, token_sets
+
+
+def record_rows(families, columns, with_tokens):
+    """Every record's columns of ``families`` as one list, and its link tokens, record by record.
+
+    For a chunk of a few records (one shop scored on its own), where building and indexing an
+    array per family would cost more than the features. Same numbers as :func:`value_block`
+    and :func:`view_blocks`.
+    """
+    by_value = {family: list(map(family.features, *map(columns.column, family.INPUTS))) for family in families
+                if hasattr(family, "INPUTS")}  # fmt: skip
+    rows, token_sets = [], []
+    for index, view in enumerate(_views(columns)):
+        row = []
+        for family in families:
+            if family in by_value:
+                row.extend(by_value[family][index])
+            else:
+                row.extend([NAN] * len(family.NAMES) if view is None else family.featurize(view))
+        rows.append(row)
+        token_sets.append(link_tokens.link_tokens(view) if with_tokens and view is not None else None)
+    return rows, token_sets
+
+
+def _views(columns):
+    """A :class:`ShopView` per record that has links or prices (None for the others), one at a time."""
+    parts = zip(*(columns.column(part) for part in HOST_PARTS), strict=True)
+    for record, shop in zip(columns.records, parts, strict=True):
+        yield ShopView(record, shop) if "links" in record or "prices" in record else None

@@ -18,7 +18,7 @@ from fraudrisk.features import (
     tld,
     tls,
 )  # fmt: skip
-from fraudrisk.features._columns import ChunkColumns, value_block, value_rows, view_blocks
+from fraudrisk.features._columns import ChunkColumns, record_rows, value_block, view_blocks
 from fraudrisk.features._view import utc_now
 from fraudrisk.schema import validate_records
 
@@ -149,22 +149,18 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         families = self._resolve_families()
         chunk = ChunkColumns(records, now or utc_now())
         modules = [FAMILIES[name] for name in families if name != "link_tokens"]
-        by_value = [module for module in modules if hasattr(module, "INPUTS")]
-        by_view = [module for module in modules if not hasattr(module, "INPUTS")]
-        view_columns, token_sets = view_blocks(by_view, chunk, with_tokens="link_tokens" in families)
-        blocks = dict(zip(by_view, view_columns, strict=True))
+        with_tokens = "link_tokens" in families
         if len(records) > SMALL_CHUNK:
-            blocks.update((module, value_block(module, chunk)) for module in by_value)
-        elif by_value:
-            rows = [[] for _ in records]
-            for module in by_value:
-                for row, values in zip(rows, value_rows(module, chunk), strict=True):
-                    row.extend(values)
-            widths = [len(module.NAMES) for module in by_value]
-            matrix = np.asarray(rows, dtype=np.float64).reshape(len(records), sum(widths))
-            blocks.update(zip(by_value, np.hsplit(matrix, np.cumsum(widths)[:-1]), strict=True))
-        columns = np.hstack([blocks[module] for module in modules]) if modules else np.empty((len(records), 0))
-        return columns, link_tokens.TokenSets(token_sets if "link_tokens" in families else [])
+            by_view = [module for module in modules if not hasattr(module, "INPUTS")]
+            view_columns, token_sets = view_blocks(by_view, chunk, with_tokens)
+            blocks = dict(zip(by_view, view_columns, strict=True))
+            blocks.update((module, value_block(module, chunk)) for module in modules if hasattr(module, "INPUTS"))
+            columns = np.hstack([blocks[module] for module in modules]) if modules else np.empty((len(records), 0))
+        else:
+            rows, token_sets = record_rows(modules, chunk, with_tokens)
+            width = sum(len(module.NAMES) for module in modules)
+            columns = np.asarray(rows, dtype=np.float64).reshape(len(records), width)
+        return columns, link_tokens.TokenSets(token_sets if with_tokens else [])
 
     def fit_transform_parts(self, parts):
         """Fit on chunks from :meth:`vocabulary_free_part` (in record order); return the full matrix."""
