@@ -97,21 +97,24 @@ def view_blocks(families, columns, with_tokens):
     return blocks, token_sets
 
 
-def record_rows(families, columns, with_tokens):
+def record_rows(families, records, now, with_tokens):
     """Every record's columns of ``families`` as one list, and its link tokens, record by record.
 
-    For a chunk of a few records (one shop scored on its own), where building and indexing an
-    array per family would cost more than the features. Same numbers as :func:`value_block`
-    and :func:`view_blocks`.
+    For a chunk of a few records (one shop scored on its own), where building columns and
+    arrays per family would cost more than the features. Same numbers as :func:`value_block`
+    and :func:`view_blocks` (lists are passed as lists, not tuples: no input is a key here).
     """
-    by_value = {family: list(map(family.features, *map(columns.column, family.INPUTS))) for family in families
-                if hasattr(family, "INPUTS")}  # fmt: skip
     rows, token_sets = [], []
-    for index, view in enumerate(_views(columns)):
+    for record in records:
+        parts = host_parts(record["url"])
+        inputs = dict(zip(HOST_PARTS, parts, strict=True))
+        inputs.update(record)
+        inputs.setdefault("observed_at", now)
+        view = ShopView(record, parts) if "links" in record or "prices" in record else None
         row = []
         for family in families:
-            if family in by_value:
-                row.extend(by_value[family][index])
+            if hasattr(family, "INPUTS"):
+                row.extend(family.features(*map(inputs.get, family.INPUTS)))
             else:
                 row.extend([NAN] * len(family.NAMES) if view is None else family.featurize(view))
         rows.append(row)

@@ -147,17 +147,18 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
             Each record's link tokens, compactly (none when ``link_tokens`` is not a family).
         """
         families = self._resolve_families()
-        chunk = ChunkColumns(records, now or utc_now())
+        now = now or utc_now()
         modules = [FAMILIES[name] for name in families if name != "link_tokens"]
         with_tokens = "link_tokens" in families
         if len(records) > SMALL_CHUNK:
+            chunk = ChunkColumns(records, now)
             by_view = [module for module in modules if not hasattr(module, "INPUTS")]
             view_columns, token_sets = view_blocks(by_view, chunk, with_tokens)
             blocks = dict(zip(by_view, view_columns, strict=True))
             blocks.update((module, value_block(module, chunk)) for module in modules if hasattr(module, "INPUTS"))
             columns = np.hstack([blocks[module] for module in modules]) if modules else np.empty((len(records), 0))
         else:
-            rows, token_sets = record_rows(modules, chunk, with_tokens)
+            rows, token_sets = record_rows(modules, records, now, with_tokens)
             width = sum(len(module.NAMES) for module in modules)
             columns = np.asarray(rows, dtype=np.float64).reshape(len(records), width)
         return columns, link_tokens.TokenSets(token_sets if with_tokens else [])
