@@ -110,7 +110,7 @@ def record_rows(families, records, now, with_tokens):
         inputs = dict(zip(HOST_PARTS, parts, strict=True))
         inputs.update(record)
         inputs.setdefault("observed_at", now)
-        view = ShopView(record, parts) if "links" in record or "prices" in record else None
+        view = _view_of(record, parts)
         row = []
         for family in families:
             if hasattr(family, "INPUTS"):
@@ -123,7 +123,12 @@ def record_rows(families, records, now, with_tokens):
 
 
 def _views(columns):
-    """A :class:`ShopView` per record that has links or prices (None for the others), one at a time."""
+    """:func:`_view_of` every record of a chunk, one at a time."""
     parts = zip(*(columns.column(part) for part in HOST_PARTS), strict=True)
     for record, shop in zip(columns.records, parts, strict=True):
-        yield ShopView(record, shop) if "links" in record or "prices" in record else None
+        yield _view_of(record, shop)
+
+
+def _view_of(record, parts):
+    """A :class:`ShopView` of a record that has links or prices; None for the others."""
+    return ShopView(record, parts) if "links" in record or "prices" in record else None

@@ -78,15 +78,15 @@ class ShopView:
     ----------
     record : dict
         A canonical record from :func:`fraudrisk.schema.validate_record`.
-    parts : tuple, optional
-        The record's :func:`host_parts`, when already known.
+    parts : tuple
+        The record's :func:`host_parts`.
     """
 
     __slots__ = ("record", "host", "subdomain", "domain", "suffix", "has_www", "_links")
 
-    def __init__(self, record, parts=None):
+    def __init__(self, record, parts):
         self.record = record
-        self.host, self.subdomain, self.domain, self.suffix, self.has_www = parts or host_parts(record["url"])
+        self.host, self.subdomain, self.domain, self.suffix, self.has_www = parts
         self._links = False
 
     def get(self, name, default=None):
