@@ -1,5 +1,6 @@
 """Look-alike domains: names one or two edits away from a well-known shop or brand, and homoglyphs."""
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -45,9 +46,19 @@ _HOMOGLYPHS = str.maketrans(
 )  # fmt: skip
 
 
+# The ASCII part of _HOMOGLYPHS as a byte table: bytes.translate costs a fraction of str.translate.
+_ASCII_PAIRS = [(chr(key), value) for key, value in _HOMOGLYPHS.items() if key < 128]
+_ASCII_HOMOGLYPHS = bytes.maketrans(
+    "".join(key for key, _ in _ASCII_PAIRS).encode(), "".join(value for _, value in _ASCII_PAIRS).encode()
+)
+
+
 def skeleton(name):
     """The ASCII look of a name: accents stripped, common homoglyphs mapped (``раypal`` -> ``paypal``)."""
-    lowered = name.lower().translate(_HOMOGLYPHS)
+    lowered = name.lower()
+    if lowered.isascii():  # the same mapping; NFKD leaves ASCII as it is and it has no combining marks
+        return lowered.encode().translate(_ASCII_HOMOGLYPHS).decode()
+    lowered = lowered.translate(_HOMOGLYPHS)
     if lowered.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
         return lowered
     decomposed = unicodedata.normalize("NFKD", lowered)
@@ -78,7 +89,9 @@ def _pieces(target, edits):
 def _targets_by_length(known):
     """Name length -> ``(position, target, edits, pieces)`` of the targets a name that long may be near.
 
-    Also the positions of the targets matched by equality alone (4+ characters), by name.
+    Also the positions of the targets matched by equality alone (4+ characters), by name, and
+    per name length a regex that finds any of those targets' pieces: most names contain none,
+    and one search rules them all out at once.
     """
     by_length, exact = {}, {}
     for position, target in enumerate(known):
@@ -89,7 +102,11 @@ def _targets_by_length(known):
         if edits:
             for length in range(len(target) - edits, len(target) + edits + 1):
                 by_length.setdefault(length, []).append((position, target, edits, _pieces(target, edits)))
-    return by_length, exact
+    screens = {
+        length: re.compile("|".join(sorted({re.escape(piece) for *_, pieces in targets for piece in pieces})))
+        for length, targets in by_length.items()
+    }
+    return by_length, exact, screens
 
 
 @lru_cache(maxsize=65536)
@@ -110,9 +127,12 @@ def lookalike_of(name, known=WELL_KNOWN):
     if name in known:
         return None
     shape = skeleton(name)
-    by_length, exact = _targets_by_length(known)
+    by_length, exact, screens = _targets_by_length(known)
     words = shape.split("-") if "-" in shape else ()
     best = min((exact[word] for word in (shape, *words) if word in exact), default=len(known))
+    screen = screens.get(len(shape))
+    if screen is None or screen.search(shape) is None:  # no target's piece: none is within its edits
+        return known[best] if best < len(known) else None
     for position, target, edits, (first, second, third) in by_length.get(len(shape), ()):
         if position >= best:
             break
