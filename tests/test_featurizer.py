@@ -177,3 +177,20 @@ def test_links_sharing_an_origin_parse_as_each_link_alone():
         own = [link.lower().startswith("https://www.shop.be/") and "\n" not in link for link in links]
         shortcut += max(sum(own) - 1, 0)  # after the first, these can reuse its origin
     assert checked > 15000 and shortcut > 500  # links that reuse an origin were among them
+
+
+def test_domain_word_counts_equal_counting_every_word():
+    import random
+
+    from fraudrisk.features import domain
+
+    rng = random.Random(11)
+    words = [word for words in domain.WORD_LISTS for word in words]
+    names = ["".join(rng.choice("abcdehilnoprstu-") for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    names += [rng.choice(words) + rng.choice(["", "-", "x"]) + rng.choice(words) for _ in range(3000)]
+    hits = 0
+    for name in names:
+        expected = [float(sum(word in name for word in words)) for words in domain.WORD_LISTS]
+        assert domain.word_counts(name) == expected, name
+        hits += any(expected)
+    assert hits > 3000  # names with words, not only without

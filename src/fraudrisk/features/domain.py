@@ -1,5 +1,7 @@
 """URL and domain-name lexical features of the registrable domain (its suffix is in ``tld``)."""
 
+import re
+
 from fraudrisk.lookalike import lookalike_of
 
 # fmt: off
@@ -12,6 +14,19 @@ BRAND_WORDS = ("nike", "jordan", "adidas", "puma", "keen", "ugg", "crocs", "lego
                "birkenstock", "salomon", "asics", "newbalance", "converse", "vans", "skechers", "barbour",
                "stone-island", "stihl")
 # fmt: on
+
+WORD_LISTS = (SALES_WORDS, PHARMA_WORDS, BRAND_WORDS)
+# One search finds whether a name holds any of these words; most names hold none.
+_ANY_WORD = re.compile("|".join(re.escape(word) for words in WORD_LISTS for word in words))
+
+
+def word_counts(name):
+    """How many of the sales, pharma and brand words ``name`` contains (each word once)."""
+    if _ANY_WORD.search(name) is None:
+        return [0.0, 0.0, 0.0]
+    contains = name.__contains__  # map over a bound method: no generator frame per word
+    return [float(sum(map(contains, words))) for words in WORD_LISTS]
+
 
 NAMES = (
     "domain_name_length", "domain_digits", "domain_hyphens", "domain_sales_words", "domain_pharma_words",
@@ -26,14 +41,11 @@ INPUTS = ("url", "host", "subdomain", "domain", "has_www")
 def features(url, host, subdomain, domain, has_www):
     name = domain or host
     subdomain = subdomain[4:] if subdomain.startswith("www") else subdomain
-    contains = name.__contains__  # map over a bound method: no generator frame per word
     return [
         float(len(name)),
         float(sum(map(str.isdigit, name))),
         float(name.count("-")),
-        float(sum(map(contains, SALES_WORDS))),
-        float(sum(map(contains, PHARMA_WORDS))),
-        float(sum(map(contains, BRAND_WORDS))),
+        *word_counts(name),
         float(len([part for part in subdomain.split(".") if part])),
         float(has_www),
         float(url.lower().startswith("https://")),
