@@ -96,6 +96,8 @@ class _Lines:
 
     def bad_text_in(self, lines):
         """Error text when one of these lines is not UTF-8, else None."""
+        if not self.undecodable:  # the usual case: no line so far was bad
+            return None
         numbers = sorted(self.undecodable.intersection(number for number, _ in lines))
         return f"line {numbers[0]} is not valid UTF-8 text" if numbers else None
 
