@@ -687,6 +687,25 @@ def test_table_validation_equals_validating_each_row():
     assert seen["records"] > 200 and seen["errors"] > 1000 and seen["repeated"] > 1000, seen
 
 
+def test_table_validation_keeps_equal_values_of_different_types_apart():
+    """1, 1.0, True and "1" are equal dictionary keys (but for the text) yet parse differently."""
+    from fraudrisk._table_validation import validate_table
+
+    values = [1, True, 1.0, "1", 0, False, "true", None, math.nan, "", 2]
+    frame = pd.DataFrame(
+        {
+            "url": _object_array(["https://a.example.be"] * len(values)),
+            "trustpilot_reviews": _object_array(values),
+            "whois_hidden": _object_array(values[::-1]),
+            "payment_methods": _object_array([*values[:-2], ["paypal"], {"a": 1}]),  # unhashable values
+        },
+        dtype=object,
+    )
+    actual = [_comparable(outcome) for outcome in validate_table(frame)]
+    assert actual == [_comparable(outcome) for outcome in _per_record_outcomes(frame, 0)]
+    assert len({outcome for outcome in actual[:4]}) > 1  # the sample holds values that parse apart
+
+
 def test_featurizing_a_batch_equals_featurizing_each_record_alone(model):
     """A batch computes each distinct input of a family once and fills its rows by indexing; one
     record goes row by row. Every record's features are the same either way, in any batch."""

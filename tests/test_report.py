@@ -109,3 +109,15 @@ def test_evaluate_recipe_is_out_of_fold(ktu):
     X, y = ktu
     report = evaluate_recipe(X.iloc[:300], y[:300], cv=3, ensembles=("random_forest",), n_estimators=30)
     assert report.metrics["n"] == 300 and 0.5 < report.metrics["roc_auc"] <= 1
+
+
+def test_bands_of_an_array_equal_band_of_each_probability():
+    from fraudrisk.bands import DEFAULT_BANDS, band_of, bands_of
+
+    rng = np.random.default_rng(5)
+    bounds = [bound for _, bound in DEFAULT_BANDS]
+    probabilities = np.concatenate(
+        [rng.random(2000), bounds, np.nextafter(bounds, -1), np.nextafter(bounds, 2), [np.nan, -0.0, 1.0, -1.0]]
+    )
+    for bands in (DEFAULT_BANDS, (("only", 0.0),), (("a", 0.1), ("b", 0.1), ("c", 0.7))):
+        assert bands_of(probabilities, bands) == [band_of(p, bands) for p in probabilities]

@@ -22,6 +22,22 @@ def band_of(probability, bands=DEFAULT_BANDS):
     return bands[max(bisect.bisect_right(bounds, probability) - 1, 0)][0]
 
 
+def bands_of(probabilities, bands=DEFAULT_BANDS):
+    """:func:`band_of` of every probability of an array, as a list (None for NaN).
+
+    Examples
+    --------
+    >>> bands_of(np.array([0.3, np.nan]))
+    ['review', None]
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    names = np.array([name for name, _ in bands] + [None], dtype=object)
+    bounds = np.array([bound for _, bound in bands], dtype=np.float64)
+    positions = np.maximum(np.searchsorted(bounds, probabilities, side="right") - 1, 0)
+    positions[np.isnan(probabilities)] = len(bands)
+    return names[positions].tolist()
+
+
 DEFAULT_TARGETS = {"review": ("recall", 0.90), "high": ("precision", 0.80), "critical": ("precision", 0.95)}
 """Band targets: "review" and above catch 90 % of fraud; "high" and above are 80 % precise;
 "critical" is 95 % precise (all at the base rate the bands are chosen for)."""

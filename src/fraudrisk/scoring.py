@@ -8,7 +8,7 @@ import pandas as pd
 
 from fraudrisk._parse import is_missing
 from fraudrisk._table_validation import validate_table, without_read_error
-from fraudrisk.bands import band_of
+from fraudrisk.bands import band_of, bands_of
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
 from fraudrisk.features._view import utc_now
@@ -182,7 +182,7 @@ def score_batch(
         for i, row_reasons in zip(positions, found or [], strict=False):
             texts[i] = "; ".join(reason.message for reason in row_reasons)
             flag_texts[i] = "; ".join(flag.message for flag in red_flags(valid[i], seal_members))
-    result = pd.DataFrame({"url": urls, "probability": proba, "band": [band_of(p, model.bands_) for p in proba]})
+    result = pd.DataFrame({"url": urls, "probability": proba, "band": bands_of(proba, model.bands_)})
     if reasons:
         result["reasons"] = texts
         result["red_flags"] = flag_texts
