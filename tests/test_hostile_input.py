@@ -706,6 +706,62 @@ def test_table_validation_keeps_equal_values_of_different_types_apart():
     assert len({outcome for outcome in actual[:4]}) > 1  # the sample holds values that parse apart
 
 
+_EDGE_FLOAT = st.sampled_from([0.0, -0.0, 1.5, 100.0, 100.00000000000001, -1e-300, math.inf, math.nan, 1.7e308])
+_PLAIN_PRICE = st.fixed_dictionaries(
+    {"price": st.one_of(st.floats(0, 1e6), _EDGE_FLOAT)},
+    optional={
+        "currency": st.sampled_from(["EUR", "USD", None, "eur", "EURO", "ÉUR"]),
+        "discount_percent": st.one_of(st.floats(0, 100), _EDGE_FLOAT, st.none()),
+        "struck_through": st.sampled_from([True, False, None, 1]),
+        "old_price": st.one_of(st.floats(0, 1e6), _EDGE_FLOAT, st.none(), st.just(20)),
+    },
+)
+
+
+def test_price_lists_checked_a_key_at_a_time_equal_checking_each_price():
+    """A list of plain price objects is checked a key at a time; the prices (or the error) are
+    the ones checking each price on its own gives."""
+    from fraudrisk import schema
+    from fraudrisk._parse import ParseError
+
+    def item_by_item(items):
+        prices = []
+        for position, item in enumerate(items):
+            try:
+                prices.append(schema._parse_price(item))
+            except ParseError as error:
+                return f"a list of price objects; item {position}: {error}"
+        return repr(prices)
+
+    seen = {"plain": 0, "other": 0}
+
+    @settings(PROPERTY_SETTINGS, max_examples=2000)
+    @given(
+        st.one_of(
+            st.lists(_PLAIN_PRICE, min_size=1, max_size=8),  # most pages: plain prices, which take the shortcut
+            st.lists(st.one_of(_PLAIN_PRICE, _PRICE_VALID, _PRICE_HOSTILE), max_size=8),
+        )
+    )
+    def check(items):
+        for value in (items, json.dumps(items)) if _json_safe(items) else (items,):
+            try:
+                actual = repr(schema._parse_prices(value))
+            except ParseError as error:
+                actual = str(error)
+            assert actual == item_by_item(schema._parse.parse_json_list(value))
+        seen["plain" if schema._plain_prices(items) is not None else "other"] += 1
+
+    check()
+    assert seen["plain"] > 150 and seen["other"] > 300, seen
+
+
+def _json_safe(value):
+    try:
+        return json.loads(json.dumps(value)) == value
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
 def test_featurizing_a_batch_equals_featurizing_each_record_alone(model):
     """A batch computes each distinct input of a family once and fills its rows by indexing; one
     record goes row by row. Every record's features are the same either way, in any batch."""

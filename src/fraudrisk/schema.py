@@ -13,8 +13,11 @@ naming the record index and the field.
 """
 
 import math
+import re
+from collections import deque
 from dataclasses import dataclass
 from functools import partial
+from itertools import repeat
 
 import pandas as pd
 
@@ -135,9 +138,58 @@ def _parse_price(value):
     return out
 
 
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def _plain_column(key, values):
+    """True when every value of ``key`` (None: not given) is one ``_plain_price`` keeps as it is."""
+    kinds = set(map(type, values)) - {type(None)}
+    if key == "currency":
+        return kinds <= {str} and all(map(_CURRENCY_CODE.fullmatch, set(values) - {None}))
+    if key == "struck_through":
+        return kinds <= {bool}
+    if not kinds:
+        return True
+    values = [value for value in values if value is not None] if None in values else values
+    high = 100 if key == "discount_percent" else math.inf
+    # the sum of floats is finite only when each is: NaN and infinities carry through it
+    return kinds == {float} and math.isfinite(sum(values)) and min(values) >= 0 and max(values) <= high
+
+
+def _plain_prices(items):
+    """What ``_parse_price`` gives each item when all are plain price objects, checked a key at
+    a time (a page lists dozens of prices); None otherwise, and for any int (float() would
+    change it), so that the item-by-item path decides (and words any error)."""
+    if not items or set(map(type, items)) != {dict}:
+        return None
+    keys = set().union(*items)
+    if "price" not in keys or not keys <= _PRICE_PARSERS.keys():
+        return None
+    unset, partly_unset = [], False  # keys that are None or missing in every price, in some
+    for key in keys:
+        values = list(map(dict.get, items, repeat(key)))
+        missing = values.count(None)
+        if (key == "price" and missing) or not _plain_column(key, values):
+            return None
+        if missing == len(values):
+            unset.append(key)
+        elif missing:
+            partly_unset = True
+    if partly_unset:
+        return [{key: item for key, item in price.items() if item is not None} for price in items]
+    prices = list(map(dict, items))
+    for key in unset:  # a None value means "not given": the key goes
+        deque(map(dict.pop, prices, repeat(key), repeat(None)), maxlen=0)
+    return prices
+
+
 def _parse_prices(value):
+    items = _parse.parse_json_list(value)
+    plain = _plain_prices(items)
+    if plain is not None:
+        return plain
     prices = []
-    for position, item in enumerate(_parse.parse_json_list(value)):
+    for position, item in enumerate(items):
         try:
             prices.append(_parse_price(item))
         except _parse.ParseError as error:
