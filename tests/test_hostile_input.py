@@ -755,6 +755,67 @@ def test_price_lists_checked_a_key_at_a_time_equal_checking_each_price():
     assert seen["plain"] > 150 and seen["other"] > 300, seen
 
 
+def _price_features_price_by_price(prices):
+    """The price family as first written, one price at a time: the reference for its shortcuts."""
+    from fraudrisk.features.prices import CURRENCIES
+
+    def discount_of(price):
+        discount, old = price.get("discount_percent"), price.get("old_price")
+        if discount is None and old and old > price["price"]:
+            discount = 100.0 * (1 - price["price"] / old)
+        return discount or 0.0
+
+    count = len(prices)
+    discounts = [discount_of(price) for price in prices]
+    logs = sorted(math.log1p(price["price"]) for price in prices)
+    mean_log = sum(logs) / count
+    cents = [round(price["price"] * 100) % 100 if price["price"] < 2.0**53 else 0 for price in prices]
+    currencies = [price.get("currency") for price in prices]
+    return [
+        float(count),
+        sum(d > 0 for d in discounts) / count,
+        sum(d >= 30 for d in discounts) / count,
+        sum(d >= 50 for d in discounts) / count,
+        sum(d >= 70 for d in discounts) / count,
+        sum(discounts) / count,
+        sum(bool(price.get("struck_through")) for price in prices) / count,
+        (logs[(count - 1) // 2] + logs[count // 2]) / 2,
+        logs[0],
+        logs[-1],
+        math.sqrt(sum((value - mean_log) ** 2 for value in logs) / count),
+        sum(c in (99, 95) for c in cents) / count,
+        sum(c == 0 for c in cents) / count,
+        float(len({c for c in currencies if c})),
+        *(sum(c == code for c in currencies) / count for code in CURRENCIES),
+        sum(c is not None and c not in CURRENCIES for c in currencies) / count,
+    ]
+
+
+def test_price_features_equal_computing_them_price_by_price():
+    from fraudrisk.features import prices as family
+    from fraudrisk.features._view import ShopView, host_parts
+
+    seen = {"lists": 0, "old_prices": 0}
+
+    @settings(PROPERTY_SETTINGS, max_examples=1000)
+    @given(st.lists(st.one_of(_PLAIN_PRICE, _PRICE_VALID), min_size=1, max_size=12))
+    def check(items):
+        record = {"url": "https://a.example.be", "prices": items}
+        try:
+            canonical = validate_record(record)
+        except SchemaError:
+            return
+        view = ShopView(canonical, host_parts(canonical["url"]))
+        actual = family.featurize(view)
+        expected = _price_features_price_by_price(canonical["prices"])
+        assert [repr(value) for value in actual] == [repr(value) for value in expected]  # to the bit, NaN too
+        seen["lists"] += 1
+        seen["old_prices"] += any("old_price" in price for price in canonical["prices"])
+
+    check()
+    assert seen["lists"] > 300 and seen["old_prices"] > 100, seen
+
+
 def _json_safe(value):
     try:
         return json.loads(json.dumps(value)) == value

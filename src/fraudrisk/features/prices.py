@@ -1,6 +1,8 @@
 """Home-page prices: how many, how they are discounted, their level and spread, their currencies."""
 
 import math
+from itertools import repeat
+from operator import itemgetter
 
 from fraudrisk.features._view import NAN
 
@@ -14,18 +16,22 @@ NAMES = (
 )  # fmt: skip
 
 
-def _discount(price):
-    discount = price.get("discount_percent")
-    old = price.get("old_price")
-    if discount is None and old and old > price["price"]:
-        discount = 100.0 * (1 - price["price"] / old)
-    return discount or 0.0
+def _discounts(prices, amounts):
+    """Each price's discount in percent: the one given, else from a higher old price, else 0."""
+    given = list(map(dict.get, prices, repeat("discount_percent")))
+    olds = list(map(dict.get, prices, repeat("old_price")))
+    if olds.count(None) == len(olds):  # no old prices: the given discounts (None, 0 and -0.0 are 0.0)
+        return [discount or 0.0 for discount in given]
+    return [
+        (100.0 * (1 - amount / old) if discount is None and old and old > amount else discount) or 0.0
+        for discount, old, amount in zip(given, olds, amounts, strict=True)
+    ]
 
 
-def _cents(price):
-    """The cents of a price, 0-99. Floats from 2**53 up are whole numbers (and ``price * 100``
+def _cents(amounts):
+    """The cents of each price, 0-99. Floats from 2**53 up are whole numbers (and ``price * 100``
     can overflow to infinity near the largest float)."""
-    return round(price * 100) % 100 if price < 2.0**53 else 0
+    return [round(amount * 100) % 100 if amount < 2.0**53 else 0 for amount in amounts]
 
 
 def featurize(view):
@@ -35,26 +41,28 @@ def featurize(view):
     if not prices:
         return [0.0] * 7 + [NAN] * 4 + [0.0] * (len(NAMES) - 11)
     count = len(prices)
-    discounts = [_discount(price) for price in prices]
-    logs = sorted(math.log1p(price["price"]) for price in prices)
+    amounts = list(map(itemgetter("price"), prices))
+    discounts = _discounts(prices, amounts)
+    logs = sorted(map(math.log1p, amounts))
     mean_log = sum(logs) / count
-    cents = [_cents(price["price"]) for price in prices]
-    currencies = [price.get("currency") for price in prices]
+    cents = _cents(amounts)
+    currencies = list(map(dict.get, prices, repeat("currency")))
+    per_code = [currencies.count(code) for code in CURRENCIES]
     return [
         float(count),
-        sum(d > 0 for d in discounts) / count,
-        sum(d >= 30 for d in discounts) / count,
-        sum(d >= 50 for d in discounts) / count,
-        sum(d >= 70 for d in discounts) / count,
+        sum(map((0.0).__lt__, discounts)) / count,
+        sum(map((30.0).__le__, discounts)) / count,
+        sum(map((50.0).__le__, discounts)) / count,
+        sum(map((70.0).__le__, discounts)) / count,
         sum(discounts) / count,
-        sum(bool(price.get("struck_through")) for price in prices) / count,
+        sum(map(bool, map(dict.get, prices, repeat("struck_through")))) / count,
         (logs[(count - 1) // 2] + logs[count // 2]) / 2,
         logs[0],
         logs[-1],
-        math.sqrt(sum((value - mean_log) ** 2 for value in logs) / count),
-        sum(c in (99, 95) for c in cents) / count,
-        sum(c == 0 for c in cents) / count,
-        float(len({c for c in currencies if c})),
-        *(sum(c == code for c in currencies) / count for code in CURRENCIES),
-        sum(c is not None and c not in CURRENCIES for c in currencies) / count,
+        math.sqrt(sum([(value - mean_log) ** 2 for value in logs]) / count),
+        (cents.count(99) + cents.count(95)) / count,
+        cents.count(0) / count,
+        float(len(set(currencies) - {None, ""})),
+        *(number / count for number in per_code),
+        (count - currencies.count(None) - sum(per_code)) / count,
     ]
