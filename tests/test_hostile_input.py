@@ -816,6 +816,71 @@ def test_price_features_equal_computing_them_price_by_price():
     assert seen["lists"] > 300 and seen["old_prices"] > 100, seen
 
 
+def _link_features_link_by_link(view):
+    """The links, services and link-token families as first written, one parsed link at a time."""
+    import re
+
+    from fraudrisk._hosts import registrable_domain
+    from fraudrisk.features import services
+    from fraudrisk.features._view import MAX_LINKS, parse_link
+
+    links = [parse_link(link) for link in view.record["links"][:MAX_LINKS]]
+    own = registrable_domain(view.host)
+    external, schemes = [], dict.fromkeys(("mailto:", "tel:", "javascript:"), 0)
+    found, profiles, shares = dict.fromkeys(services.SERVICES, 0), 0, 0
+    for lowered, domain, _ in links:
+        if domain:
+            if domain != own:
+                external.append(domain)
+            for kind in services._KINDS_OF.get(domain, ()):
+                found[kind] += 1
+            if domain in services.SOCIAL:
+                if any(marker in lowered for marker in services._SHARE_MARKERS):
+                    shares += 1
+                else:
+                    profiles += 1
+        elif lowered.startswith(tuple(schemes)):
+            schemes[lowered.split(":", 1)[0] + ":"] += 1
+    count = len(links)
+    link_columns = [float(count), float(count - len(external)), len(external) / count if count else 0.0,
+                    float(len(set(external))), *map(float, schemes.values())]  # fmt: skip
+    service_columns = [*map(float, found.values()), float(profiles), float(shares)]
+    tokens = {"site:" + domain for _, domain, _ in links if domain and domain != own}
+    paths = " ".join(path.split("#", 1)[0] for _, _, path in links)
+    tokens.update("path:" + word for word in set(re.findall(r"[a-z][a-z0-9]{2,19}", paths)))
+    return link_columns, service_columns, tokens
+
+
+def test_link_families_equal_computing_them_link_by_link():
+    """The link families read a page's links as columns and count by domain; their columns and
+    tokens are the ones a loop over each parsed link gives."""
+    from fraudrisk.features import link_tokens, links, services
+    from fraudrisk.features._view import ShopView, host_parts
+
+    seen = {"pages": 0, "links": 0}
+    page_link = st.one_of(st.sampled_from(["https://www.shop.be/", "https://shop.be/c/", "/rel"]).flatmap(
+        lambda origin: _PATH.map(lambda path: origin + path)), _LINK, st.sampled_from([
+            "https://www.facebook.com/sharer.php?u=1", "https://facebook.com/myshop", "https://t.me/x",
+            "https://js.stripe.com/v3", "mailto:a@b.be", "tel:+32", "javascript:void(0)"]))  # fmt: skip
+
+    @settings(PROPERTY_SETTINGS, max_examples=1000)
+    @given(URL_VALID, st.lists(page_link, max_size=30))
+    def check(url, page_links):
+        try:
+            canonical = validate_record({"url": url, "links": page_links})
+        except SchemaError:
+            return
+        view = ShopView(canonical, host_parts(canonical["url"]))
+        expected = _link_features_link_by_link(view)
+        actual = links.featurize(view), services.featurize(view), link_tokens.link_tokens(view)
+        assert repr(actual) == repr(expected)
+        seen["pages"] += 1
+        seen["links"] += len(canonical["links"])
+
+    check()
+    assert seen["pages"] > 500 and seen["links"] > 2000, seen
+
+
 def _json_safe(value):
     try:
         return json.loads(json.dumps(value)) == value

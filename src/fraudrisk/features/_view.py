@@ -1,8 +1,12 @@
 """The per-record view that every feature family reads: canonical fields plus host parts."""
 
+import itertools
+import operator
 import re
+from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
+from itertools import repeat
 
 from fraudrisk._hosts import host_of, registrable_domain, split_host
 
@@ -49,26 +53,79 @@ def parse_link(link):
     return _split_link(link.lower()[:MAX_LINK_LENGTH])[0]
 
 
+class ParsedLinks:
+    """A page's links split for the families, as columns: what :func:`parse_link` gives each link.
+
+    Attributes
+    ----------
+    lowered, domains, paths : list of str
+        Each link lowered (and cut to ``MAX_LINK_LENGTH``), its registrable domain (``""`` for
+        relative links and ``mailto:`` / ``javascript:``) and its path.
+    """
+
+    __slots__ = ("lowered", "domains", "paths", "_counts")
+
+    def __init__(self, lowered, domains, paths):
+        self.lowered, self.domains, self.paths = lowered, domains, paths
+        self._counts = None
+
+    def __len__(self):
+        return len(self.lowered)
+
+    def domain_counts(self):
+        """How many links go to each registrable domain (``""``: links without one)."""
+        if self._counts is None:
+            self._counts = Counter(self.domains)
+        return self._counts
+
+    def links_to(self, domain):
+        """The lowered links whose registrable domain is ``domain``."""
+        return [lowered for lowered, other in zip(self.lowered, self.domains, strict=True) if other == domain]
+
+
+def _lowered(links):
+    """Every link lowered and cut to ``MAX_LINK_LENGTH``."""
+    lowered = list(map(str.lower, links))
+    if max(map(len, lowered)) > MAX_LINK_LENGTH:
+        lowered = [link[:MAX_LINK_LENGTH] for link in lowered]
+    return lowered
+
+
+def _first_origin(lowered):
+    """The first reusable origin among lowered links and its registrable domain, or (None, "")."""
+    for link in lowered:
+        (_, domain, _), origin = _split_link(link)
+        if origin is not None:
+            return origin, domain
+    return None, ""
+
+
 def parse_links(links):
-    """:func:`parse_link` of every link, reusing the page's origin for links that share it.
+    """:func:`parse_link` of every link, as :class:`ParsedLinks`, reusing origins that links share.
 
     Most of a page's links start with the same ``scheme://host/``. Once a link whose host is
-    followed directly by ``/`` has been parsed, a later link that starts with that origin and
+    followed directly by ``/`` has been parsed, every link that starts with that origin and
     holds no newline parses to the same domain, with the rest as its path: ``parse_link``'s
     regex reads an origin up to its first ``/`` the same way whatever follows (except for a
-    bracketed host, whose origin is never reused).
+    bracketed host, whose origin is never reused). So the links that share the first such
+    origin on the page are split at once, the others one by one.
     """
-    parsed, origin, domain = [], None, ""
-    for link in links:
-        lowered = link.lower()[:MAX_LINK_LENGTH]
-        if origin is not None and lowered.startswith(origin) and "\n" not in lowered:
-            parsed.append((lowered, domain, lowered[len(origin) :]))
-            continue
-        split, reusable = _split_link(lowered)
-        parsed.append(split)
-        if reusable is not None:
-            origin, domain = reusable, split[1]
-    return parsed
+    if not links:
+        return ParsedLinks([], [], [])
+    lowered = _lowered(links)
+    count = len(lowered)
+    shortcut = "\n" not in "".join(lowered)  # a link with a newline never reuses an origin
+    origin, domain = _first_origin(lowered) if shortcut else (None, "")
+    if origin is None:
+        domains, paths, others = [""] * count, [""] * count, range(count)
+    else:
+        domains = [domain] * count
+        paths = list(map(str.removeprefix, lowered, repeat(origin)))
+        # removeprefix gives back the link itself when it does not start with the origin
+        others = list(itertools.compress(range(count), map(operator.is_, paths, lowered)))
+    for position in others:
+        _, domains[position], paths[position] = _split_link(lowered[position])[0]
+    return ParsedLinks(lowered, domains, paths)
 
 
 class ShopView:
@@ -93,10 +150,9 @@ class ShopView:
         return self.record.get(name, default)
 
     def parsed_links(self):
-        """Links split once for every family: a list of ``(lowered, domain, path)`` or None.
+        """Links split once for every family (:class:`ParsedLinks`), or None when not collected.
 
-        ``domain`` is the registrable domain of an absolute link (``""`` for relative ones and
-        ``mailto:`` / ``javascript:``); at most ``MAX_LINKS`` links of ``MAX_LINK_LENGTH`` characters.
+        At most ``MAX_LINKS`` links of ``MAX_LINK_LENGTH`` characters.
         """
         if self._links is False:
             links = self.record.get("links")

@@ -8,6 +8,8 @@ systems, legal pages), not in how many links it has.
 
 import re
 from collections import Counter
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -23,9 +25,9 @@ def link_tokens(view):
     if links is None:
         return None
     own = registrable_domain(view.host)
-    tokens = {"site:" + domain for _, domain, _ in links if domain and domain != own}
+    tokens = {"site:" + domain for domain in links.domain_counts() if domain and domain != own}
     # One regex pass over all paths (a space cannot be inside a word, so none spans two paths).
-    paths = " ".join(path.split("#", 1)[0] for _, _, path in links)
+    paths = " ".join(map(itemgetter(0), map(str.partition, links.paths, repeat("#"))))
     tokens.update("path:" + word for word in set(_WORD.findall(paths)))
     return tokens
 

@@ -13,19 +13,20 @@ def featurize(view):
     if links is None:
         return [NAN] * len(NAMES)
     own = registrable_domain(view.host)
-    external = []
+    counts = links.domain_counts()
+    unplaced = counts.get("", 0)  # relative links and mailto: / tel: / javascript:
+    internal = unplaced + (counts.get(own, 0) if own else 0)
     schemes = dict.fromkeys(_SCHEMES, 0)
-    for lowered, domain, _ in links:
-        if domain:
-            if domain != own:
-                external.append(domain)
-        elif lowered.startswith(_SCHEMES):  # absolute links have a domain; these never do
-            schemes[lowered.split(":", 1)[0] + ":"] += 1
+    if unplaced:
+        for lowered in links.links_to(""):
+            if lowered.startswith(_SCHEMES):  # absolute links have a domain; these never do
+                schemes[lowered.split(":", 1)[0] + ":"] += 1
     count = len(links)
+    external = count - internal
     return [
         float(count),
-        float(count - len(external)),
-        len(external) / count if count else 0.0,
-        float(len(set(external))),
+        float(internal),
+        external / count if count else 0.0,
+        float(len(counts) - ("" in counts) - (own in counts and own != "")),
         *(float(schemes[scheme]) for scheme in _SCHEMES),
     ]

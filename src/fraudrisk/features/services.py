@@ -113,14 +113,11 @@ def featurize(view):
         return [NAN] * len(NAMES)
     found = dict.fromkeys(SERVICES, 0)
     profiles = shares = 0
-    for lowered, domain, _ in links:
-        if not domain:
-            continue
+    for domain, count in links.domain_counts().items():
         for kind in _KINDS_OF.get(domain, ()):
-            found[kind] += 1
+            found[kind] += count
         if domain in SOCIAL:
-            if any(marker in lowered for marker in _SHARE_MARKERS):
-                shares += 1
-            else:
-                profiles += 1
+            share_links = sum(any(marker in lowered for marker in _SHARE_MARKERS) for lowered in links.links_to(domain))
+            shares += share_links
+            profiles += count - share_links
     return [*(float(found[kind]) for kind in SERVICES), float(profiles), float(shares)]
