@@ -163,16 +163,34 @@ def parse_count(value, low=0, high=1e15):
     return int(number)
 
 
-# A list of strings as json.dumps writes it, each string without escapes or control characters:
-# there every string's value is its text between the quotes, and '", "' only separates them.
-_PLAIN_JSON_STRINGS = re.compile(r'\[(?:"[^"\\\x00-\x1f]*"(?:, "[^"\\\x00-\x1f]*")*)?\]')
+_ESCAPE_OR_CONTROL = re.compile(r"[\\\x00-\x1f]")
+
+
+def plain_json_strings(text):
+    """The strings of a JSON list as ``json.dumps`` writes it, each string without escapes or
+    control characters; None for any other text.
+
+    There every string's value is its text between the quotes, and ``", "`` only separates
+    them: the text is split there, and it has that shape when its only quotes are those of the
+    separators (a string cannot hold a quote without an escape).
+    """
+    if text == "[]":
+        return []
+    if len(text) < 4 or not text.startswith('["') or not text.endswith('"]'):
+        return None
+    inner = text[2:-2]
+    items = inner.split('", "')
+    if inner.count('"') != 2 * (len(items) - 1) or _ESCAPE_OR_CONTROL.search(inner):
+        return None
+    return items
 
 
 def parse_json_list(value):
     """Accept a list/tuple, or JSON text of a list (the CSV form of list fields)."""
     if isinstance(value, str):
-        if _PLAIN_JSON_STRINGS.fullmatch(value):  # what json.loads gives, without its cost per call
-            return value[2:-2].split('", "') if len(value) > 2 else []
+        plain = plain_json_strings(value)  # what json.loads gives, without its cost per call
+        if plain is not None:
+            return plain
         try:
             value = json.loads(value)
         except (ValueError, RecursionError):
@@ -186,8 +204,9 @@ def parse_json_list(value):
 
 def parse_text_list(value, max_len=MAX_URL):
     items = parse_json_list(value)
-    if all(type(item) is str for item in items) and "".join(items).isascii():
-        return [item.strip()[:max_len] for item in items]  # the common case, checked at once
+    if set(map(type, items)) <= {str} and "".join(items).isascii():  # the common case, checked at once
+        items = list(map(str.strip, items))
+        return [item[:max_len] for item in items] if items and max(map(len, items)) > max_len else items
     out = []
     for position, item in enumerate(items):
         if not isinstance(item, str):

@@ -13,6 +13,7 @@ naming the record index and the field.
 """
 
 import math
+import operator
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -139,6 +140,7 @@ def _parse_price(value):
 
 
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+_GIVEN = partial(operator.is_not, None)  # by identity: a hostile value's == may not give a bool
 
 
 def _plain_column(key, values):
@@ -150,10 +152,12 @@ def _plain_column(key, values):
         return kinds <= {bool}
     if not kinds:
         return True
-    values = [value for value in values if value is not None] if None in values else values
+    if kinds != {float}:
+        return False
+    values = list(filter(_GIVEN, values))
     high = 100 if key == "discount_percent" else math.inf
     # the sum of floats is finite only when each is: NaN and infinities carry through it
-    return kinds == {float} and math.isfinite(sum(values)) and min(values) >= 0 and max(values) <= high
+    return math.isfinite(sum(values)) and min(values) >= 0 and max(values) <= high
 
 
 def _plain_prices(items):
@@ -168,7 +172,7 @@ def _plain_prices(items):
     unset, partly_unset = [], False  # keys that are None or missing in every price, in some
     for key in keys:
         values = list(map(dict.get, items, repeat(key)))
-        missing = values.count(None)
+        missing = sum(map(operator.is_, values, repeat(None)))
         if (key == "price" and missing) or not _plain_column(key, values):
             return None
         if missing == len(values):
