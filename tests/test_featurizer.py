@@ -173,7 +173,8 @@ def test_links_sharing_an_origin_parse_as_each_link_alone():
     for _ in range(3000):
         links = [rng.choice(origins) + rng.choice(rests) for _ in range(rng.randint(0, 12))]
         parsed = parse_links(links)
-        assert list(zip(parsed.lowered, parsed.domains, parsed.paths)) == [parse_link(link) for link in links], links
+        columns = zip(parsed.lowered, parsed.domains, parsed.paths, strict=True)
+        assert list(columns) == [parse_link(link) for link in links], links
         checked += len(links)
         own = [link.lower().startswith("https://www.shop.be/") and "\n" not in link for link in links]
         shortcut += max(sum(own) - 1, 0)  # after the first, these can reuse its origin
