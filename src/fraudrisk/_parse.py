@@ -163,7 +163,7 @@ def parse_count(value, low=0, high=1e15):
     return int(number)
 
 
-_ESCAPE_OR_CONTROL = re.compile(r"[\\\x00-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def plain_json_strings(text):
@@ -180,7 +180,9 @@ def plain_json_strings(text):
         return None
     inner = text[2:-2]
     items = inner.split('", "')
-    if inner.count('"') != 2 * (len(items) - 1) or _ESCAPE_OR_CONTROL.search(inner):
+    if inner.count('"') != 2 * (len(items) - 1) or "\\" in inner:
+        return None
+    if not inner.isprintable() and _CONTROL.search(inner):  # isprintable: one fast pass for most text
         return None
     return items
 

@@ -36,26 +36,21 @@ def _outcome(value, name):
         return False, str(error)
 
 
-def _column_outcomes(values, name):
-    """The outcome of every value of a column (a list), each distinct text parsed once.
-
-    Returns the outcomes and whether any of them is invalid.
-    """
-    if set(map(type, values)) == {str}:  # text only (CSV): looked up without a Python loop
-        memo = {value: _outcome(value, name) for value in dict.fromkeys(values)}
-        outcomes, checked = list(map(memo.__getitem__, values)), memo.values()
-    else:  # other values (JSON lines, missing cells) each alone: 1, 1.0 and True parse apart
-        memo, outcomes = {}, []
-        for value in values:
-            if type(value) is str:
-                outcome = memo.get(value)
-                if outcome is None:
-                    outcome = memo[value] = _outcome(value, name)
-            else:
-                outcome = _outcome(value, name)
-            outcomes.append(outcome)
-        checked = outcomes
-    return outcomes, any(outcome is not _MISSING and not outcome[0] for outcome in checked)
+def _column_outcomes(values, name, failed):
+    """The outcome of every value of a column (None for rows that already failed)."""
+    memo = {}
+    outcomes = [None] * len(values)
+    for row, value in enumerate(values):
+        if failed[row] is not None:
+            continue
+        if type(value) is str:
+            outcome = memo.get(value)
+            if outcome is None:
+                outcome = memo[value] = _outcome(value, name)
+        else:
+            outcome = _outcome(value, name)
+        outcomes[row] = outcome
+    return outcomes
 
 
 def _read_errors(problems, first_index):
@@ -83,30 +78,24 @@ def validate_table(frame, first_index=0):
         that :func:`~fraudrisk.schema.validate_record` raises for it.
     """
     columns = {
-        str(column): frame.iloc[:, position].to_numpy(dtype=object).tolist()
-        for position, column in enumerate(frame.columns)
+        str(column): frame.iloc[:, position].to_numpy(dtype=object) for position, column in enumerate(frame.columns)
     }
     rows = len(frame)
     problems = columns.pop(READ_ERROR, None)
     failed = [None] * rows if problems is None else _read_errors(problems, first_index)
     unknown = sorted(name for name in columns if name not in FIELDS_BY_NAME)
-    names = [] if unknown else list(columns)
-    outcomes = []
-    for name in names:
-        column, invalid = _column_outcomes(columns[name], name)
-        outcomes.append(column)
-        if invalid:  # the first bad field of a row, in column order, is the one reported
-            for row, outcome in enumerate(column):
-                if failed[row] is None and outcome is not _MISSING and not outcome[0]:
-                    failed[row] = record_error(first_index + row, f"field {name!r} {outcome[1]}", name)
-    records = (
-        [
-            {name: outcome[1] for name, outcome in zip(names, row, strict=True) if outcome is not _MISSING}
-            for row in zip(*outcomes, strict=True)
-        ]
-        if names
-        else [{} for _ in range(rows)]
-    )
+    records = [{} for _ in range(rows)]
+    for name, values in columns.items():
+        if unknown:
+            break
+        for row, outcome in enumerate(_column_outcomes(values, name, failed)):
+            if outcome is None or outcome is _MISSING:
+                continue
+            valid, value = outcome
+            if valid:
+                records[row][name] = value
+            else:
+                failed[row] = record_error(first_index + row, f"field {name!r} {value}", name)
     for row, record in enumerate(records):
         if failed[row] is not None:
             continue
