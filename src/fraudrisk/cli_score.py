@@ -105,7 +105,7 @@ def _print_table(frame, out):
 def run_score(args, out=sys.stdout, err=sys.stderr):
     """Run ``fraudrisk score``; return the exit code."""
     from fraudrisk.batch import count_rows, score_file, terminal_progress, with_input_columns
-    from fraudrisk.parallel import settle
+    from fraudrisk.parallel import preload_workers, settle
     from fraudrisk.persistence import load_model
     from fraudrisk.readers import format_of, read_table, split_columns
     from fraudrisk.scoring import score_batch
@@ -130,6 +130,7 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
         return EXIT_USAGE if "no 'url' column" in problem else EXIT_FAILURE
     model = load_model(args.model) if args.model else None
     settle()  # the command's own process: its libraries stay loaded until it exits
+    preload_workers()
     errors = "raise" if args.strict else "report"
     try:
         if args.output:

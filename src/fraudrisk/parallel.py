@@ -25,6 +25,17 @@ def _start_worker(model):
     settle()
 
 
+def preload_workers():
+    """Have worker processes start with fraudrisk and its libraries already imported.
+
+    Worker processes fork from the forkserver; once it has imported ``fraudrisk.scoring``
+    (scikit-learn, pandas: ~2 s), each worker starts in a fraction of a second instead of
+    importing them again. For processes fraudrisk owns (the command): the forkserver is shared
+    by the whole process, so a library never sets this in a caller's process.
+    """
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["fraudrisk.scoring"])
+
+
 def settle():
     """Exempt every object alive now from the garbage collector's full scans (``gc.freeze``).
 
