@@ -268,3 +268,11 @@ def test_json_lists_of_plain_strings_read_as_json_reads_them():
             assert parse_json_list(text) == expected, text
             shortcut += plain_json_strings(text) is not None
     assert shortcut > 5000
+
+
+def test_a_price_beyond_the_largest_float_is_a_schema_error_not_a_crash():
+    for price in ({"price": 10**400}, {"price": 1.0, "old_price": 10**400}):
+        with pytest.raises(SchemaError, match="field 'prices'"):
+            validate_record({"url": "https://a.example.be", "prices": [price]})
+    largest = validate_record({"url": "https://a.example.be", "prices": [{"price": int(1.7976931348623157e308)}]})
+    assert largest["prices"] == [{"price": 1.7976931348623157e308}]

@@ -15,6 +15,7 @@ naming the record index and the field.
 import math
 import operator
 import re
+import sys
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
@@ -89,6 +90,9 @@ _PRICE_PARSERS = {
 }
 
 
+_LARGEST_FLOAT = sys.float_info.max
+
+
 def _plain_price(value):
     """A price object of plain values in canonical form, without the general parsers; else None."""
     if type(value) is not dict or value.get("price") is None or not value.keys() <= _PRICE_PARSERS.keys():
@@ -98,8 +102,8 @@ def _plain_price(value):
         kind = type(item)
         if item is None:
             continue
-        if key in ("price", "old_price") and kind in (float, int) and 0 <= item < math.inf:
-            out[key] = float(item)
+        if key in ("price", "old_price") and kind in (float, int) and 0 <= item <= _LARGEST_FLOAT:
+            out[key] = float(item)  # an int above the largest float would not convert: the general path says so
         elif key == "discount_percent" and kind in (float, int) and 0 <= item <= 100:
             out[key] = float(item)
         elif key == "struck_through" and kind is bool:
