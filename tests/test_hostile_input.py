@@ -721,14 +721,14 @@ _PLAIN_PRICE = st.fixed_dictionaries(
 def test_price_lists_checked_a_key_at_a_time_equal_checking_each_price():
     """A list of plain price objects is checked a key at a time; the prices (or the error) are
     the ones checking each price on its own gives."""
-    from fraudrisk import schema
+    from fraudrisk import _prices, schema
     from fraudrisk._parse import ParseError
 
     def item_by_item(items):
         prices = []
         for position, item in enumerate(items):
             try:
-                prices.append(schema._parse_price(item))
+                prices.append(_prices._parse_price(item))
             except ParseError as error:
                 return f"a list of price objects; item {position}: {error}"
             except RecursionError:  # the schema reports it as "nested too deeply"
@@ -747,13 +747,13 @@ def test_price_lists_checked_a_key_at_a_time_equal_checking_each_price():
     def check(items):
         for value in (items, json.dumps(items)) if _json_safe(items) else (items,):
             try:
-                actual = repr(schema._parse_prices(value))
+                actual = repr(_prices.parse_prices(value))
             except ParseError as error:
                 actual = str(error)
             except RecursionError:
                 actual = "RecursionError"
             assert actual == item_by_item(schema._parse.parse_json_list(value))
-        seen["plain" if schema._plain_prices(items) is not None else "other"] += 1
+        seen["plain" if _prices._plain_prices(items) is not None else "other"] += 1
 
     # == gives no bool; too deep; ints beyond the largest float (float() overflows)
     hostile = [np.array([1.0, 2.0]), np.array(["EUR"]), np.array([]), _DEEP_LIST, 10**400, 2**1024 - 2**970]

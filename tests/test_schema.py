@@ -141,12 +141,12 @@ def test_readme_schema_table_matches_code():
 def test_plain_prices_take_a_shortcut_with_the_same_result_as_the_general_parsers():
     import random
 
-    from fraudrisk import _parse, schema
+    from fraudrisk import _parse, _prices, schema
 
     def general(price):
         if price.get("price") is None or not set(price) <= set(schema.PRICE_KEYS):
             raise _parse.ParseError("no price or an unknown key")
-        return {key: schema._PRICE_PARSERS[key](value) for key, value in price.items() if value is not None}
+        return {key: _prices._PRICE_PARSERS[key](value) for key, value in price.items() if value is not None}
 
     rng = random.Random(3)
     values = [0, 1, 2.5, -1, 101, float("nan"), float("inf"), True, False, "3", None, 1e308, "EUR", "eur", "EU1", "ÉUR"]
@@ -162,7 +162,7 @@ def test_plain_prices_take_a_shortcut_with_the_same_result_as_the_general_parser
     for _ in range(20000):
         price = {key: rng.choice(values) for key in rng.choice(keys)}
         outcomes = []
-        for parse in (general, schema._parse_price):
+        for parse in (general, _prices._parse_price):
             try:
                 outcomes.append(parse(price))
             except _parse.ParseError:
