@@ -121,3 +121,13 @@ def test_bands_of_an_array_equal_band_of_each_probability():
     )
     for bands in (DEFAULT_BANDS, (("only", 0.0),), (("a", 0.1), ("b", 0.1), ("c", 0.7))):
         assert bands_of(probabilities, bands) == [band_of(p, bands) for p in probabilities]
+
+
+def test_calibration_slope_is_unbiased_when_rebased_probabilities_are_tiny():
+    # Re-based to a 1 % base rate, most legitimate shops get p < 0.001; the slope must not
+    # be bent by clipping their log-odds (it was 1.05 on these rows with clipping at 0.001).
+    y, p = _calibrated(strength=4)
+    rebased = shift_prevalence(p, y.mean(), 0.01)
+    assert (rebased < 1e-3).mean() > 0.25
+    slope, intercept = calibration_fit(y, rebased, prevalence_weights(y, 0.01))
+    assert slope == pytest.approx(1, abs=0.02) and intercept == pytest.approx(0, abs=0.05)

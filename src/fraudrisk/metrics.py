@@ -17,6 +17,8 @@ from sklearn.metrics import (
 ECE_BINS = 15
 """ECE uses 15 equal-width probability bins over [0, 1]."""
 
+_LOGIT_FLOOR = 1e-12
+
 
 def prevalence_weights(y_true, prevalence):
     """Importance weights that turn the rows' base rate into ``prevalence``.
@@ -125,14 +127,16 @@ def recall_at_fpr(y_true, proba, max_fpr=0.01, sample_weight=None):
 def calibration_fit(y_true, proba, sample_weight=None):
     """Calibration slope and intercept: ``logit P(y=1) = intercept + slope * logit(p)``.
 
-    Perfect calibration gives slope 1 and intercept 0.
+    Perfect calibration gives slope 1 and intercept 0. The log-odds are exact down to
+    probabilities of 1e-12: clipping them at 0.001 like the model's calibrator does would bunch
+    every shop re-based to a low base rate at one value and bias the slope upwards.
     """
     from sklearn.linear_model import LogisticRegression
 
-    from fraudrisk.calibration import logit
-
+    proba = np.clip(np.asarray(proba, dtype=float), _LOGIT_FLOOR, 1 - _LOGIT_FLOOR)
+    log_odds = np.log(proba) - np.log1p(-proba)
     regression = LogisticRegression(C=1e6, max_iter=1000)
-    regression.fit(logit(proba)[:, None], np.asarray(y_true, dtype=int), sample_weight=sample_weight)
+    regression.fit(log_odds[:, None], np.asarray(y_true, dtype=int), sample_weight=sample_weight)
     return float(regression.coef_[0, 0]), float(regression.intercept_[0])
 
 
