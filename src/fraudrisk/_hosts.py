@@ -16,11 +16,13 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.\-]*)(?::[0-9]*)?(?:[/?#]|\Z)")
 
 
+@lru_cache(maxsize=16384)
 def scheme_and_host(url):
     """``(scheme, lower-case host)`` of a URL or bare host name, as ``urlsplit`` reads them.
 
     A bare host name is read as ``http://`` + it. A missing host is ``""``. Raises ValueError
-    where ``urlsplit`` does (an unclosed IPv6 bracket, say).
+    where ``urlsplit`` does (an unclosed IPv6 bracket, say). Cached: a shop's URL is read
+    when its record is validated and again when it is featurized, a chunk later at most.
     """
     candidate = url if "://" in url else "http://" + url
     plain = _PLAIN_URL.match(candidate)

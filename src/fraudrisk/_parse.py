@@ -19,6 +19,9 @@ MAX_URL = 2048
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9\-_\u00a1-\uffff]{1,63}(?<!-)$")
+# Two or more ASCII labels that _HOST_LABEL accepts, in one match: most hosts are like this.
+_ASCII_LABEL = r"[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?"
+_ASCII_HOST = re.compile(rf"{_ASCII_LABEL}(?:\.{_ASCII_LABEL})+")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 EARLIEST = datetime(1970, 1, 1)
@@ -77,6 +80,16 @@ def parse_text(value, max_len=MAX_TEXT):
     return value
 
 
+def is_host_name(host):
+    """True for a host of two or more labels that ``_HOST_LABEL`` accepts, at most 253 characters."""
+    if len(host) > 253:
+        return False
+    if _ASCII_HOST.fullmatch(host):  # the same answer for ASCII hosts, in one match
+        return True
+    labels = host.split(".")
+    return len(labels) >= 2 and all(_HOST_LABEL.match(label) for label in labels)
+
+
 def parse_url(value):
     text = parse_text(value, MAX_URL)
     try:
@@ -84,13 +97,7 @@ def parse_url(value):
         host = host.rstrip(".")
     except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[shop"
         scheme, host = "", ""
-    labels = host.split(".")
-    if (
-        scheme not in ("http", "https")
-        or len(labels) < 2
-        or len(host) > 253
-        or not all(_HOST_LABEL.match(label) for label in labels)
-    ):
+    if scheme not in ("http", "https") or not is_host_name(host):
         raise ParseError(f"an http(s) URL or host name such as 'https://shop.example.be', got {_show(value)}")
     return text
 
