@@ -206,6 +206,7 @@ def test_lookalike_index_finds_what_a_full_edit_distance_finds():
                 word += list("-secure")
         names.append("".join(word))
     names += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 16))) for _ in range(1000)]
+    names += ["-".join(rng.choice(WELL_KNOWN) for _ in range(rng.randint(2, 3))) for _ in range(500)]
     found = 0
     for name in names:
         expected = _lookalike_by_brute_force(name, WELL_KNOWN)

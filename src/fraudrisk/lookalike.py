@@ -91,7 +91,7 @@ def _targets_by_length(known):
 
     Also the positions of the targets matched by equality alone (4+ characters), by name, and
     per name length a regex that finds any of those targets' pieces: most names contain none,
-    and one search rules them all out at once.
+    and one search rules them all out at once; and the known names as a set.
     """
     by_length, exact = {}, {}
     for position, target in enumerate(known):
@@ -106,10 +106,9 @@ def _targets_by_length(known):
         length: re.compile("|".join(sorted({re.escape(piece) for *_, pieces in targets for piece in pieces})))
         for length, targets in by_length.items()
     }
-    return by_length, exact, screens
+    return by_length, exact, screens, frozenset(known)
 
 
-@lru_cache(maxsize=65536)
 def lookalike_of(name, known=WELL_KNOWN):
     """The well-known name that ``name`` imitates, or None.
 
@@ -118,18 +117,37 @@ def lookalike_of(name, known=WELL_KNOWN):
     it with a hyphenated extra word (``paypal-secure``). When several match, the first in
     ``known`` wins.
 
+    Parameters
+    ----------
+    name : str
+        A registrable-domain name without its suffix.
+    known : tuple of str, default=WELL_KNOWN
+        Names to look for, in order of preference.
+
+    Returns
+    -------
+    str or None
+
     Examples
     --------
     >>> lookalike_of("coolbIue"), lookalike_of("zalandoo"), lookalike_of("bol")
     ('coolblue', 'zalando', None)
     """
+    # The cache key leaves the default list out: hashing its 40 names per call cost more than the rest.
+    return _lookalike_of(name, None if known is WELL_KNOWN else known)
+
+
+@lru_cache(maxsize=65536)
+def _lookalike_of(name, known):
+    known = WELL_KNOWN if known is None else known
+    by_length, exact, screens, known_set = _targets_by_length(known)
     name = name.lower()
-    if name in known:
+    if name in known_set:
         return None
     shape = skeleton(name)
-    by_length, exact, screens = _targets_by_length(known)
-    words = shape.split("-") if "-" in shape else ()
-    best = min((exact[word] for word in (shape, *words) if word in exact), default=len(known))
+    best = exact.get(shape, len(known))
+    if "-" in shape:
+        best = min([best, *(exact[word] for word in shape.split("-") if word in exact)])
     screen = screens.get(len(shape))
     if screen is None or screen.search(shape) is None:  # no target's piece: none is within its edits
         return known[best] if best < len(known) else None
