@@ -190,6 +190,7 @@ def test_domain_word_counts_equal_counting_every_word():
     words = [word for words in domain.WORD_LISTS for word in words]
     names = ["".join(rng.choice("abcdehilnoprstu-") for _ in range(rng.randint(0, 14))) for _ in range(5000)]
     names += [rng.choice(words) + rng.choice(["", "-", "x"]) + rng.choice(words) for _ in range(3000)]
+    names += [prefix + word + suffix for word in words for prefix in ("", "a") for suffix in ("", "z")]
     hits = 0
     for name in names:
         expected = [float(sum(word in name for word in words)) for words in domain.WORD_LISTS]
