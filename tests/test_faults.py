@@ -164,3 +164,37 @@ def test_workers_keep_the_rows_before_a_truncated_gzip(tmp_path):
     with pytest.raises(TruncatedInputError):
         score_file(source, tmp_path / "two.csv", chunk_rows=300, workers=2)
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_csv_chunks_built_from_cell_lists_equal_chunks_built_from_dicts(tmp_path):
+    # A CSV chunk of good rows is built from its cell lists at once; it must be the table that
+    # one dict per row gives, with broken rows, repeated or reserved header names and blank lines.
+    import random
+
+    from fraudrisk.readers import READ_ERROR, _csv_dict_rows, _Lines, iter_tables
+
+    rng = random.Random(17)
+    cells = ["a", "", "1.5", '"q,uote"', '"two\nlines"', '"', "é", "x" * 3, '""']
+    names = ["url", "country", "id", "note", READ_ERROR]
+    tables = from_lists = 0
+    for case in range(300):
+        header = rng.sample(names, rng.randint(1, 3)) if case % 10 else ["url", "url", "id"]
+        lines = [",".join(header)]
+        for _ in range(rng.randint(0, 25)):
+            width = len(header) if rng.random() < 0.85 else rng.randint(1, 5)
+            lines.append(",".join(rng.choice(cells) for _ in range(width)) if rng.random() < 0.95 else "")
+        raw = "\n".join(lines).encode()
+        if rng.random() < 0.1:
+            raw += b"\n\xff,\xfe\n"
+        path = tmp_path / f"{case}.csv"
+        path.write_bytes(raw)
+        chunks = list(iter_tables(path, chunk_rows=7))
+        with open(path, "rb") as stream:
+            rows = list(_csv_dict_rows(_Lines(stream)))
+        expected = [pd.DataFrame(rows[start : start + 7], dtype=object) for start in range(0, len(rows), 7)]
+        assert len(chunks) == len(expected), raw
+        for chunk, reference in zip(chunks, expected, strict=True):
+            pd.testing.assert_frame_equal(chunk, reference, check_column_type=True)
+            tables += 1
+            from_lists += READ_ERROR not in chunk.columns
+    assert tables > 300 and from_lists > 100  # both kinds of chunk were compared

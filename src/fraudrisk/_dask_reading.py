@@ -26,7 +26,7 @@ def _block_rows(block, kind, header, first_line):
     lines = readers._Lines(stream, first_line)
     if kind == "csv" and csv.field_size_limit() < readers.CSV_FIELD_LIMIT:
         csv.field_size_limit(readers.CSV_FIELD_LIMIT)
-    return readers._csv_rows(lines) if kind == "csv" else readers._jsonl_rows(lines)
+    return readers._csv_dict_rows(lines) if kind == "csv" else readers._jsonl_rows(lines)
 
 
 def _scan(block, kind, header, first_line):

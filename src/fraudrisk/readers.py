@@ -102,25 +102,32 @@ class _Lines:
         return f"line {numbers[0]} is not valid UTF-8 text" if numbers else None
 
 
-def _frame(rows):
-    """A DataFrame of raw rows (dicts), values kept as the reader gave them (object columns).
+def _frame(rows, header=None):
+    """A DataFrame of raw rows, values kept as the reader gave them (object columns).
 
-    Object columns keep every value as it was read (no inferred string or number types); they
-    are also several times cheaper to build and to hand to validation than inferred ones.
+    A row is a dict, or, from a CSV file, the list of its cells under ``header``. Object
+    columns keep every value as it was read (no inferred string or number types); they are also
+    several times cheaper to build and to hand to validation than inferred ones. A chunk of
+    cell lists only (the usual CSV chunk) is built from the lists at once, which costs a third
+    of building it from one dict per row; the table is the same.
     """
+    if header is not None:
+        if all(type(row) is list for row in rows):
+            return pd.DataFrame(rows, columns=header, dtype=object)
+        rows = [dict(zip(header, row, strict=True)) if type(row) is list else row for row in rows]
     return pd.DataFrame(rows, dtype=object)
 
 
-def _chunked(rows, chunk_rows, lines):
+def _chunked(rows, chunk_rows, lines, header=None):
     """DataFrames of ``chunk_rows`` rows, or fewer once they span ``CHUNK_CHARACTERS`` of ``lines``."""
     chunk, start = [], lines.characters
     for row in rows:
         chunk.append(row)
         if len(chunk) >= chunk_rows or lines.characters - start >= CHUNK_CHARACTERS:
-            yield _frame(chunk)
+            yield _frame(chunk, header)
             chunk, start = [], lines.characters
     if chunk:
-        yield _frame(chunk)
+        yield _frame(chunk, header)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -156,8 +163,12 @@ def _jsonl_rows(lines):
         yield row
 
 
-def _csv_rows(lines):
-    """Rows of a CSV stream as dicts of text; a broken row becomes a READ_ERROR row in place.
+def _csv_table(lines):
+    """``(header, rows)`` of a CSV stream: its header's cells (None for an empty stream or a header
+    that repeats a name) and its rows.
+
+    A good row is the list of its cells (a dict when the header repeats a name: the last cell
+    of that name wins); a broken row is a dict with only :data:`READ_ERROR`, in place.
 
     A row with the wrong number of cells, an unclosed quote, a cell over
     :data:`CSV_FIELD_LIMIT` or text that is not UTF-8 is reported by its first line. When a
@@ -167,8 +178,20 @@ def _csv_rows(lines):
     reader = csv.reader(lines, strict=False)
     header = next(reader, None)
     if header is None:
-        return
+        return None, iter(())
     lines.taken.clear()
+    as_lists = len(set(header)) == len(header)
+    return (header if as_lists else None), _csv_rows(lines, reader, header, as_lists)
+
+
+def _csv_dict_rows(lines):
+    """The rows of :func:`_csv_table` as dicts (a good row maps header names to its cells)."""
+    header, rows = _csv_table(lines)
+    for row in rows:
+        yield dict(zip(header, row, strict=True)) if type(row) is list else row
+
+
+def _csv_rows(lines, reader, header, as_lists):
     while True:
         try:
             cells, problem = next(reader), None
@@ -193,7 +216,7 @@ def _csv_rows(lines):
                 lines.put_back(taken[1:])
                 reader = csv.reader(lines, strict=False)
             continue
-        yield dict(zip(header, cells, strict=True))
+        yield cells if as_lists else dict(zip(header, cells, strict=True))
 
 
 def _binary_stream(path):
@@ -241,10 +264,10 @@ def iter_tables(path, input_format=None, chunk_rows=5000):
         return
     with _binary_stream(path) as stream:
         lines = _Lines(stream)
-        rows = _csv_rows(lines) if kind == "csv" else _jsonl_rows(lines)
         if csv.field_size_limit() < CSV_FIELD_LIMIT:
             csv.field_size_limit(CSV_FIELD_LIMIT)
-        yield from _chunked(_with_failure_row(rows, lines), chunk_rows, lines)
+        header, rows = _csv_table(lines) if kind == "csv" else (None, _jsonl_rows(lines))
+        yield from _chunked(_with_failure_row(rows, lines), chunk_rows, lines, header)
     if lines.failure:
         raise TruncatedInputError(lines.failure)
 
