@@ -15,6 +15,8 @@ all of them and dropped when they are done.
 Featurizing a shop alone or in any chunk gives the same numbers; a property test holds them equal.
 """
 
+import itertools
+
 import numpy as np
 
 from fraudrisk.features import link_tokens
@@ -51,8 +53,10 @@ class ChunkColumns:
                 now = self.now
                 self._columns[name] = [record.get(name, now) for record in self.records]
             else:
-                values = [record.get(name) for record in self.records]
-                self._columns[name] = [tuple(value) if type(value) is list else value for value in values]
+                values = list(map(dict.get, self.records, itertools.repeat(name)))
+                if list in map(type, values):
+                    values = [tuple(value) if type(value) is list else value for value in values]
+                self._columns[name] = values
         return self._columns[name]
 
     def rows_of(self, names):
