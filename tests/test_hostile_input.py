@@ -925,3 +925,66 @@ def test_featurizing_a_batch_equals_featurizing_each_record_alone(model):
     check()
     # many batches, and inputs that recur within a batch (the reuse under test)
     assert seen["batches"] >= 20 and seen["repeated"] > 1000, seen
+
+
+def _full_and_read_only(model, records, now):
+    featurizer, only = model.featurizer_, model.columns_read()
+    full = featurizer.transform_canonical(records, now)
+    read_only = featurizer.transform_canonical(records, now, only=only)
+    return full, read_only, np.isin(featurizer.get_feature_names_out(), list(only))
+
+
+def test_scoring_computes_only_the_columns_the_model_reads(model):
+    """Columns no split reads are left NaN: the read columns, probabilities and reasons' effects
+    are the same to the bit as with every column computed, alone or in batches."""
+    from fraudrisk.datasets import make_shops
+    from fraudrisk.explain import occlusion_effects
+    from fraudrisk.features._view import utc_now
+
+    now, seen = utc_now(), {"batches": 0, "skipped": 0}
+    heavy = [validate_record(row) for row in make_shops(60, seed=4, links_heavy=True)[0].to_dict("records")]
+
+    @PROPERTY_SETTINGS
+    @given(record_batches())
+    def check(records):
+        valid = [validate_record(record) for record in records if _passes_schema(record)] + heavy
+        for batch in (valid, valid[-1:]):  # a batch, and one heavy record alone
+            full, read_only, read = _full_and_read_only(model, batch, now)
+            assert np.array_equal(full[:, read], read_only[:, read], equal_nan=True)
+            assert np.array_equal(np.signbit(full[:, read]), np.signbit(read_only[:, read]))
+            assert np.array_equal(model.predict_proba_features(full), model.predict_proba_features(read_only))
+            full_effects, read_effects = occlusion_effects(model, full)[1], occlusion_effects(model, read_only)[1]
+            assert all(np.array_equal(full_effects[f], read_effects[f]) for f in full_effects)
+            left_out = np.isnan(read_only).all(axis=0) & ~np.isnan(full).all(axis=0)
+            assert not left_out[read].any()
+            seen["skipped"] += bool(left_out.any())
+        seen["batches"] += 1
+
+    check()
+    assert seen["batches"] >= 20 and seen["skipped"] >= 2 * seen["batches"]  # columns were left out
+
+
+def test_a_model_that_reads_links_gets_them_computed():
+    from fraudrisk import FraudRiskModel
+    from fraudrisk.datasets import make_shops
+    from fraudrisk.ensemble import CalibratedEnsembleClassifier
+    from fraudrisk.features._view import utc_now
+
+    X, y = make_shops(400, seed=2, fraud_rate=0.5, links_heavy=True)
+    records = [validate_record(row) for row in X.to_dict("records")]
+    for ensemble in ("random_forest", "hist_gradient_boosting", "blend"):
+        classifier = CalibratedEnsembleClassifier(ensemble=ensemble, n_estimators=15, cv=3)
+        fitted = FraudRiskModel(classifier=classifier).fit(X, y)
+        only = fitted.columns_read()
+        assert any(name.startswith(("links_", "prices_", "link_")) for name in only), ensemble
+        full, read_only, read = _full_and_read_only(fitted, records, utc_now())
+        assert np.array_equal(fitted.predict_proba_features(full), fitted.predict_proba_features(read_only))
+        assert not read.all()  # and some columns were still left out
+
+
+def test_families_made_of_parts_cover_their_columns_in_order():
+    for name, family in FAMILIES.items():
+        parts = getattr(family, "PARTS", None)
+        if parts is not None:
+            assert tuple(column for names, _, _ in parts for column in names) == tuple(family.NAMES), name
+            assert {i for _, inputs, _ in parts for i in inputs} <= set(family.INPUTS), name

@@ -154,6 +154,28 @@ class CompiledEstimator:
         return expit(self.baseline + values.sum(axis=1))
 
 
+def features_read(estimators, n_features):
+    """Which of ``n_features`` columns some split of the fitted estimators reads (bool mask).
+
+    None when an estimator is not a random forest or gradient boosting with numeric splits:
+    then every column may be read.
+    """
+    read = np.zeros(n_features, dtype=bool)
+    try:
+        for estimator in estimators:
+            if isinstance(estimator, RandomForestClassifier):
+                trees = _forest_trees(estimator)
+            elif isinstance(estimator, HistGradientBoostingClassifier):
+                trees = _boosting_trees(estimator)
+            else:
+                return None
+            for tree in trees:
+                read[np.asarray(tree[2])[~np.asarray(tree[5], dtype=bool)]] = True
+    except _NotCompilableError:
+        return None
+    return read
+
+
 def compile_estimators(estimators, n_features):
     """Compiled versions of fitted estimators, or None when one of them cannot be compiled."""
     try:

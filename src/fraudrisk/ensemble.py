@@ -8,7 +8,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from fraudrisk.calibration import CALIBRATORS, choose_calibration
-from fraudrisk.compiled import compile_estimators
+from fraudrisk.compiled import compile_estimators, features_read
 
 ENSEMBLES = ("random_forest", "hist_gradient_boosting", "blend")
 # Up to this many rows the compiled flat-array walk is faster than scikit-learn's predict.
@@ -198,6 +198,20 @@ class CalibratedEnsembleClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
         positive = self.predict_positive(X)
         return np.column_stack([1 - positive, positive])
+
+    def features_read(self):
+        """Which input columns the fitted ensemble reads: a bool mask, or None when it cannot tell.
+
+        A column no split reads (never observed in training, or never chosen) leaves every
+        probability unchanged whatever its value, so a caller may leave it uncomputed.
+        """
+        check_is_fitted(self, "estimators_")
+        read = features_read(self.estimators_, int(np.sum(self.used_features_)))
+        if read is None:
+            return None
+        mask = np.zeros(len(self.used_features_), dtype=bool)
+        mask[np.flatnonzero(self.used_features_)[read]] = True
+        return mask
 
     def predict_positive(self, X):
         """Calibrated probability of class 1, without input validation (the scoring hot path).

@@ -76,6 +76,31 @@ class FraudRiskModel(ClassifierMixin, BaseEstimator):
         self.metadata_ = getattr(self, "metadata_", {})
         return self
 
+    def columns_read(self):
+        """Names of the feature columns the fitted classifier reads, or None when it cannot tell.
+
+        Scoring computes only these (the others are left NaN): a column no split reads cannot
+        change a probability. Known once per fitted classifier.
+
+        Returns
+        -------
+        frozenset of str or None
+        """
+        check_is_fitted(self, "classifier_")
+        cached = self.__dict__.get("_columns_read")
+        if cached is not None and cached[0] is self.classifier_:
+            return cached[1]
+        reader = getattr(self.classifier_, "features_read", None)
+        mask = reader() if reader is not None else None
+        names = None if mask is None else frozenset(self.featurizer_.get_feature_names_out()[mask])
+        self._columns_read = (self.classifier_, names)
+        return names
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_columns_read", None)  # derived from classifier_; a saved file does not depend on scoring
+        return state
+
     def predict_proba_features(self, features, prevalence=None):
         """Probability of fraud for an already featurized matrix, optionally re-based."""
         check_is_fitted(self, "classifier_")

@@ -79,7 +79,7 @@ def shipped_model():
 
 def _score_valid(model, records, prevalence, with_reasons, now):
     """Probabilities (and reasons) for canonical records: the one core of all scoring."""
-    features = model.featurizer_.transform_canonical(records, now)
+    features = model.featurizer_.transform_canonical(records, now, only=model.columns_read())
     if not with_reasons:
         return model.predict_proba_features(features, prevalence), None
     proba, effects = occlusion_effects(model, features, prevalence)

@@ -69,6 +69,8 @@ def value_block(family, columns):
 
     Returns an array of shape ``(len(columns), len(family.NAMES))``.
     """
+    if not family.INPUTS:  # a family left out (:mod:`fraudrisk.features._subset`): one constant row
+        return np.tile(np.asarray(family.features(), dtype=np.float64), (len(columns), 1))
     distinct = {}
     codes = [distinct.setdefault(key, len(distinct)) for key in columns.rows_of(family.INPUTS)]
     table = np.asarray([family.features(*key) for key in distinct], dtype=np.float64).reshape(-1, len(family.NAMES))
@@ -91,6 +93,8 @@ def view_blocks(families, columns, with_tokens):
     """
     blocks = [np.full((len(columns), len(family.NAMES)), NAN) for family in families]
     token_sets = [None] * len(columns)
+    if not families and not with_tokens:
+        return blocks, token_sets
     for row, view in enumerate(_views(columns)):
         if view is None:
             continue

@@ -19,6 +19,7 @@ from fraudrisk.features import (
     tls,
 )  # fmt: skip
 from fraudrisk.features._columns import ChunkColumns, record_rows, value_block, view_blocks
+from fraudrisk.features._subset import computed_part
 from fraudrisk.features._view import utc_now
 from fraudrisk.schema import validate_records
 
@@ -133,23 +134,37 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         """``fit_transform`` for records already validated by :func:`fraudrisk.schema.validate_records`."""
         return self.fit_transform_parts([self.vocabulary_free_part(records, now)])
 
-    def vocabulary_free_part(self, records, now=None):
+    def vocabulary_free_part(self, records, now=None, only=None):
         """The part of ``fit_transform`` that needs no fitted vocabulary, for one chunk of records.
 
         Chunks can be computed side by side (in worker processes, on an unfitted featurizer
         with the same ``families``) and joined by :meth:`fit_transform_parts`.
 
+        Parameters
+        ----------
+        records : list of dict
+            Canonical records.
+        now : datetime, optional
+            Observation time of records without ``observed_at``; default now.
+        only : collection of str, optional
+            Output columns to compute; the others are NaN (see :mod:`fraudrisk.features._subset`).
+            Default: all.
+
         Returns
         -------
         columns : ndarray of shape (n_records, n_columns)
             Every family's columns except the link tokens, in output order.
-        token_sets : link_tokens.TokenSets
-            Each record's link tokens, compactly (none when ``link_tokens`` is not a family).
+        token_sets : link_tokens.TokenSets or None
+            Each record's link tokens, compactly (none when ``link_tokens`` is not a family;
+            None when no link-token column is in ``only``).
         """
         families = self._resolve_families()
         now = now or utc_now()
-        modules = [FAMILIES[name] for name in families if name != "link_tokens"]
-        with_tokens = "link_tokens" in families
+        needed = None if only is None else frozenset(only)
+        modules = [computed_part(FAMILIES[name], needed) for name in families if name != "link_tokens"]
+        with_tokens = "link_tokens" in families and (
+            needed is None or not needed.isdisjoint(self.family_columns()["link_tokens"])
+        )
         if len(records) > SMALL_CHUNK:
             chunk = ChunkColumns(records, now)
             by_view = [module for module in modules if not hasattr(module, "INPUTS")]
@@ -161,6 +176,8 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
             rows, token_sets = record_rows(modules, records, now, with_tokens)
             width = sum(len(module.NAMES) for module in modules)
             columns = np.asarray(rows, dtype=np.float64).reshape(len(records), width)
+        if "link_tokens" in families and not with_tokens:
+            return columns, None
         return columns, link_tokens.TokenSets(token_sets if with_tokens else [])
 
     def fit_transform_parts(self, parts):
@@ -173,7 +190,10 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         if "link_tokens" not in self.families_:
             return columns
         positions = self.link_token_positions_
-        tokens = np.vstack([link_tokens.token_matrix(token_sets, positions) for token_sets in token_set_chunks])
+        if any(token_sets is None for token_sets in token_set_chunks):  # not computed: not read
+            tokens = np.full((len(columns), len(positions)), np.nan)
+        else:
+            tokens = np.vstack([link_tokens.token_matrix(token_sets, positions) for token_sets in token_set_chunks])
         before = self.families_[: self.families_.index("link_tokens")]
         offset = sum(len(FAMILIES[name].NAMES) for name in before)
         return np.hstack([columns[:, :offset], tokens, columns[:, offset:]])
@@ -198,11 +218,15 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "families_")
         return self.transform_canonical(validate_records(X))
 
-    def transform_canonical(self, records, now=None):
-        """Featurize records already validated by :func:`fraudrisk.schema.validate_records`."""
+    def transform_canonical(self, records, now=None, only=None):
+        """Featurize records already validated by :func:`fraudrisk.schema.validate_records`.
+
+        ``only``: output columns to compute, the others left NaN (default all); scoring passes
+        the columns its model reads (:meth:`fraudrisk.model.FraudRiskModel.columns_read`).
+        """
         if not hasattr(self, "families_"):
             check_is_fitted(self, "families_")
-        columns, token_sets = self.vocabulary_free_part(records, now)
+        columns, token_sets = self.vocabulary_free_part(records, now, only)
         return self._with_token_columns(columns, [token_sets])
 
     def family_columns(self):

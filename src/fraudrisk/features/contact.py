@@ -52,15 +52,29 @@ NAMES = (
 INPUTS = ("contact_emails", "host", "ktu_free_email_code")
 
 
-def features(emails, host, ktu_free_email_code):
+def email_features(emails, host):
+    """Count of addresses, any on free webmail, any on the shop's own registrable domain."""
     if emails is None:
-        email_features = [NAN, NAN, NAN]
-    else:
-        domains = {email.rsplit("@", 1)[1] for email in emails}
-        shop_domain = registrable_domain(host)
-        email_features = [
-            float(len(emails)),
-            float(bool(domains & FREE_WEBMAIL)),
-            float(any(registrable_domain(domain) == shop_domain for domain in domains)),
-        ]
-    return [*email_features, *one_hot(ktu_free_email_code, KTU_CODES + (None,))[:-1]]
+        return [NAN, NAN, NAN]
+    domains = {email.rsplit("@", 1)[1] for email in emails}
+    shop_domain = registrable_domain(host)
+    return [
+        float(len(emails)),
+        float(bool(domains & FREE_WEBMAIL)),
+        float(any(registrable_domain(domain) == shop_domain for domain in domains)),
+    ]
+
+
+def ktu_code_features(ktu_free_email_code):
+    """One-hot of the KTU data set's own e-mail code."""
+    return one_hot(ktu_free_email_code, KTU_CODES + (None,))[:-1]
+
+
+PARTS = (
+    (NAMES[:3], ("contact_emails", "host"), email_features),
+    (NAMES[3:], ("ktu_free_email_code",), ktu_code_features),
+)
+
+
+def features(emails, host, ktu_free_email_code):
+    return [*email_features(emails, host), *ktu_code_features(ktu_free_email_code)]

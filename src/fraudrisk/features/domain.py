@@ -60,7 +60,8 @@ NAMES = (
 INPUTS = ("url", "host", "subdomain", "domain", "has_www")
 
 
-def features(url, host, subdomain, domain, has_www):
+def lexical_features(url, host, subdomain, domain, has_www):
+    """Every column but the look-alike flag."""
     name = domain or host
     subdomain = subdomain[4:] if subdomain.startswith("www") else subdomain
     return [
@@ -72,5 +73,16 @@ def features(url, host, subdomain, domain, has_www):
         float(has_www),
         float(url.lower().startswith("https://")),
         float("xn--" in host or not host.isascii()),
-        float(lookalike_of(name) is not None),
     ]
+
+
+def lookalike_feature(host, domain):
+    """Whether the name imitates a well-known shop or brand (:func:`fraudrisk.lookalike.lookalike_of`)."""
+    return [float(lookalike_of(domain or host) is not None)]
+
+
+PARTS = ((NAMES[:-1], INPUTS, lexical_features), (NAMES[-1:], ("host", "domain"), lookalike_feature))
+
+
+def features(url, host, subdomain, domain, has_www):
+    return [*lexical_features(url, host, subdomain, domain, has_www), *lookalike_feature(host, domain)]
