@@ -465,7 +465,10 @@ def test_hundred_thousand_links_score_in_bounded_time(model):
     started = time.perf_counter()
     result = fraudrisk.score(record, model=model)
     batch = fraudrisk.score_batch([record, {"url": "https://other.example.be"}], model=model)
+    # every column too, links and prices included, as for a model that reads them
+    every_column = model.featurizer_.transform([record])
     seconds = time.perf_counter() - started
+    assert np.isfinite(every_column[0, list(model.featurizer_.get_feature_names_out()).index("links_count")])
     assert _is_probability(result.probability)
     assert batch["probability"].iloc[0] == pytest.approx(result.probability, abs=1e-12)
     assert seconds < 10, f"{seconds:.1f} s"
