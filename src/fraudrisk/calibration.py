@@ -6,9 +6,9 @@ from sklearn.linear_model import LogisticRegression
 _EPS = 1e-3
 
 
-def logit(proba):
-    """Log-odds of probabilities clipped to [0.001, 0.999]."""
-    proba = np.clip(np.asarray(proba, dtype=float), _EPS, 1 - _EPS)
+def logit(proba, floor=_EPS):
+    """Log-odds of probabilities clipped to [floor, 1 - floor] (default [0.001, 0.999])."""
+    proba = np.clip(np.asarray(proba, dtype=float), floor, 1 - floor)
     return np.log(proba / (1 - proba))
 
 

@@ -125,6 +125,15 @@ class _NotCompilableError(Exception):
     pass
 
 
+def _trees_of(estimator):
+    """The trees of a random forest or gradient boosting; _NotCompilableError for anything else."""
+    if isinstance(estimator, RandomForestClassifier):
+        return _forest_trees(estimator)
+    if isinstance(estimator, HistGradientBoostingClassifier):
+        return _boosting_trees(estimator)
+    raise _NotCompilableError(type(estimator).__name__)
+
+
 class CompiledEstimator:
     """Positive-class probability of a fitted binary random forest or gradient boosting.
 
@@ -137,14 +146,9 @@ class CompiledEstimator:
     """
 
     def __init__(self, estimator, n_features):
-        if isinstance(estimator, RandomForestClassifier):
-            self.nodes = _Nodes(list(_forest_trees(estimator)), n_features, as_float32=True)
-            self.baseline = None
-        elif isinstance(estimator, HistGradientBoostingClassifier):
-            self.nodes = _Nodes(list(_boosting_trees(estimator)), n_features, as_float32=False)
-            self.baseline = float(np.ravel(estimator._baseline_prediction)[0])
-        else:
-            raise _NotCompilableError(type(estimator).__name__)
+        forest = isinstance(estimator, RandomForestClassifier)
+        self.nodes = _Nodes(list(_trees_of(estimator)), n_features, as_float32=forest)
+        self.baseline = None if forest else float(np.ravel(estimator._baseline_prediction)[0])
 
     def predict_positive(self, X):
         """Probability of class 1 for each row of ``X`` (same as ``predict_proba(X)[:, 1]``)."""
@@ -163,13 +167,7 @@ def features_read(estimators, n_features):
     read = np.zeros(n_features, dtype=bool)
     try:
         for estimator in estimators:
-            if isinstance(estimator, RandomForestClassifier):
-                trees = _forest_trees(estimator)
-            elif isinstance(estimator, HistGradientBoostingClassifier):
-                trees = _boosting_trees(estimator)
-            else:
-                return None
-            for tree in trees:
+            for tree in _trees_of(estimator):
                 read[np.asarray(tree[2])[~np.asarray(tree[5], dtype=bool)]] = True
     except _NotCompilableError:
         return None

@@ -133,10 +133,10 @@ def calibration_fit(y_true, proba, sample_weight=None):
     """
     from sklearn.linear_model import LogisticRegression
 
-    proba = np.clip(np.asarray(proba, dtype=float), _LOGIT_FLOOR, 1 - _LOGIT_FLOOR)
-    log_odds = np.log(proba) - np.log1p(-proba)
+    from fraudrisk.calibration import logit
+
     regression = LogisticRegression(C=1e6, max_iter=1000)
-    regression.fit(log_odds[:, None], np.asarray(y_true, dtype=int), sample_weight=sample_weight)
+    regression.fit(logit(proba, _LOGIT_FLOOR)[:, None], np.asarray(y_true, dtype=int), sample_weight=sample_weight)
     return float(regression.coef_[0, 0]), float(regression.intercept_[0])
 
 

@@ -162,9 +162,7 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         now = now or utc_now()
         needed = None if only is None else frozenset(only)
         modules = [computed_part(FAMILIES[name], needed) for name in families if name != "link_tokens"]
-        with_tokens = "link_tokens" in families and (
-            needed is None or not needed.isdisjoint(self.family_columns()["link_tokens"])
-        )
+        with_tokens = "link_tokens" in families and (needed is None or not needed.isdisjoint(self._link_token_names()))
         if len(records) > SMALL_CHUNK:
             chunk = ChunkColumns(records, now)
             by_view = [module for module in modules if not hasattr(module, "INPUTS")]
@@ -232,13 +230,14 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
     def family_columns(self):
         """Map each family to its output column names, in output order."""
         families = getattr(self, "families_", None) or self._resolve_families()
-        vocabulary = getattr(self, "link_vocabulary_", ())
         return {
-            family: [f"link_{token}" for token in vocabulary]
-            if family == "link_tokens"
-            else list(FAMILIES[family].NAMES)
+            family: self._link_token_names() if family == "link_tokens" else list(FAMILIES[family].NAMES)
             for family in families
         }
+
+    def _link_token_names(self):
+        """The link-token columns' names (none before fitting)."""
+        return [f"link_{token}" for token in getattr(self, "link_vocabulary_", ())]
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns, prefixed by family (e.g. ``tls_days_to_expiry``).
