@@ -8,18 +8,12 @@ import time
 from collections import deque
 from pathlib import Path
 
+from fraudrisk._csv_blocks import score_csv_blocks
+from fraudrisk._output_columns import add_counts, counts_of, kept_columns, with_input_columns
 from fraudrisk.exceptions import TruncatedInputError
 from fraudrisk.parallel import scored_chunks
-from fraudrisk.readers import format_of, iter_tables, split_columns
+from fraudrisk.readers import CHUNK_CHARACTERS, format_of, iter_tables, split_columns
 from fraudrisk.scoring import score_batch
-
-
-def with_input_columns(extra, result):
-    """Input columns first, then the scores; an input column named like a score gets ``input_``."""
-    if not len(extra.columns):
-        return result
-    renamed = {column: f"input_{column}" for column in extra.columns if column in result.columns}
-    return extra.reset_index(drop=True).rename(columns=renamed).join(result)
 
 
 class _Writer:
@@ -71,6 +65,12 @@ class _Writer:
             if self.parquet is None:
                 self.parquet = pq.ParquetWriter(self.temporary, table.schema)
             self.parquet.write_table(table.cast(self.parquet.schema))
+        self.first = False
+
+    def write_text(self, header, text):
+        """Append CSV ``text``, after the ``header`` line when nothing was written yet."""
+        with open(self.temporary, "w" if self.first else "a", encoding="utf-8", newline="") as handle:
+            handle.write(header + text if self.first else text)
         self.first = False
 
     def commit(self):
@@ -157,29 +157,20 @@ def score_file(
     """
     started = time.perf_counter()
     writer = _Writer(target)
-    rows, errors, bands = 0, 0, {}
-    kept = deque()
-
-    def chunks():
-        first_index = 0
-        for chunk in iter_tables(source, input_format, chunk_rows):
-            fields, extra = split_columns(chunk)
-            kept.append(_kept_columns(chunk, extra, keep))
-            yield fields, first_index
-            first_index += len(chunk)
-
+    how = {
+        "model": model,
+        "workers": workers,
+        "chunk_rows": chunk_rows,
+        "keep": keep,
+        "errors": "raise" if strict else "report",
+        "settings": {"prevalence": prevalence, "reasons": reasons, "seal_members": seal_members},
+        "progress": progress,
+    }
     try:
-        settings = {"prevalence": prevalence, "reasons": reasons, "seal_members": seal_members}
-        errors_mode = "raise" if strict else "report"
-        for result in scored_chunks(chunks(), workers, model, errors=errors_mode, **settings):
-            result = with_input_columns(kept.popleft(), result)
-            writer.write(result, first_row=rows)
-            rows += len(result)
-            errors += int((result["error"] != "").sum()) if "error" in result else 0
-            for band, count in result["band"].value_counts().items():
-                bands[band] = bands.get(band, 0) + int(count)
-            if progress:
-                progress(rows)
+        if workers > 1 and writer.kind == "csv" and _plain_csv_file(source, input_format):
+            totals = score_csv_blocks(source, writer, bytes_per_block=CHUNK_CHARACTERS, **how)
+        else:
+            totals = _score_chunks(iter_tables(source, input_format, chunk_rows), writer, **how)
         if writer.first:
             writer.write(score_batch([], model=model, errors="report"))
         writer.commit()
@@ -191,24 +182,35 @@ def score_file(
     except BaseException:
         writer.abort()
         raise
-    return {
-        "rows": rows,
-        "errors": errors,
-        "bands": bands,
-        "seconds": time.perf_counter() - started,
-        "dropped_columns": writer.dropped,
-    }
+    totals = totals or {"rows": 0, "errors": 0, "bands": {}}
+    return {**totals, "seconds": time.perf_counter() - started, "dropped_columns": writer.dropped}
 
 
-def _kept_columns(chunk, extra, keep):
-    """The input columns to copy to the output: all non-schema ones, none, or one id column."""
-    if keep == "all":
-        return extra
-    if keep == "none":
-        return extra.iloc[:, :0]
-    if keep not in chunk.columns:
-        raise ValueError(f"--keep column {keep!r} is not in the input (columns: {', '.join(chunk.columns)})")
-    return chunk[[keep]]
+def _score_chunks(tables, writer, *, model, workers, chunk_rows, keep, errors, settings, progress):
+    """Score chunk tables into ``writer``, in ``workers`` processes; ``rows``, ``errors`` and ``bands``."""
+    totals = {"rows": 0, "errors": 0, "bands": {}}
+    kept = deque()
+
+    def chunks():
+        first_index = 0
+        for chunk in tables:
+            fields, extra = split_columns(chunk)
+            kept.append(kept_columns(chunk, extra, keep))
+            yield fields, first_index
+            first_index += len(chunk)
+
+    for result in scored_chunks(chunks(), workers, model, errors=errors, **settings):
+        result = with_input_columns(kept.popleft(), result)
+        writer.write(result, first_row=totals["rows"])
+        add_counts(totals, counts_of(result))
+        if progress:
+            progress(totals["rows"])
+    return totals
+
+
+def _plain_csv_file(source, input_format):
+    """True for an uncompressed CSV file on disk (read in blocks of lines, see :mod:`fraudrisk._csv_blocks`)."""
+    return str(source) != "-" and not str(source).lower().endswith(".gz") and format_of(source, input_format) == "csv"
 
 
 def count_rows(source, input_format=None):
@@ -239,4 +241,4 @@ def terminal_progress(total, stream=sys.stderr):
     return show
 
 
-__all__ = ["count_rows", "score_file", "terminal_progress"]
+__all__ = ["count_rows", "score_file", "terminal_progress", "with_input_columns"]

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 import pandas as pd
 
 from fraudrisk._dask_reading import read_blocks
-from fraudrisk.batch import _kept_columns, _Writer, with_input_columns
+from fraudrisk._output_columns import kept_columns, with_input_columns
+from fraudrisk.batch import _Writer
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.readers import TruncatedInputError, format_of, split_columns
 from fraudrisk.scoring import score_batch, shipped_model
@@ -38,7 +39,7 @@ def _require_dask():
 def _kept(table, keep):
     """Schema fields and the input columns to copy, as ``keep`` asks (see :func:`score_file`)."""
     fields, extra = split_columns(table)
-    return fields, _kept_columns(table, extra, keep)
+    return fields, kept_columns(table, extra, keep)
 
 
 def _check_keep(frame, keep):

@@ -25,6 +25,22 @@ def _start_worker(model):
     settle()
 
 
+def worker_model():
+    """The model of this worker process (set when it started)."""
+    return _worker_model
+
+
+def scoring_pool(workers, model=None):
+    """A pool of ``workers`` processes that each hold ``model`` (default: the shipped model).
+
+    Returns
+    -------
+    concurrent.futures.ProcessPoolExecutor
+    """
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model,))
+
+
 def preload_workers():
     """Have worker processes start with fraudrisk and its libraries already imported.
 

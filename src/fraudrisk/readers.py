@@ -65,6 +65,7 @@ class _Lines:
         self.failure = None
         self.last = 0
         self.characters = 0
+        self.unfinished = None
 
     def __iter__(self):
         return self
@@ -109,13 +110,17 @@ def _frame(rows, header=None):
     columns keep every value as it was read (no inferred string or number types); they are also
     several times cheaper to build and to hand to validation than inferred ones. A chunk of
     cell lists only (the usual CSV chunk) is built from the lists at once, which costs a third
-    of building it from one dict per row; the table is the same.
+    of building it from one dict per row; the table is the same. A CSV chunk has every column
+    of its header, even when each of its rows is broken (only :data:`READ_ERROR`).
     """
-    if header is not None:
-        if all(type(row) is list for row in rows):
-            return pd.DataFrame(rows, columns=header, dtype=object)
-        rows = [dict(zip(header, row, strict=True)) if type(row) is list else row for row in rows]
-    return pd.DataFrame(rows, dtype=object)
+    if header is None:
+        return pd.DataFrame(rows, dtype=object)
+    if all(type(row) is list for row in rows):
+        return pd.DataFrame(rows, columns=header, dtype=object)
+    rows = [dict(zip(header, row, strict=True)) if type(row) is list else row for row in rows]
+    frame = pd.DataFrame(rows, dtype=object)
+    missing = [name for name in dict.fromkeys(header) if name not in frame.columns]
+    return frame.reindex(columns=[*frame.columns, *missing]) if missing else frame
 
 
 def _chunked(rows, chunk_rows, lines, header=None):
@@ -164,8 +169,7 @@ def _jsonl_rows(lines):
 
 
 def _csv_table(lines):
-    """``(header, rows)`` of a CSV stream: its header's cells (None for an empty stream or a header
-    that repeats a name) and its rows.
+    """``(header, rows)`` of a CSV stream: its header's cells (None for an empty stream) and its rows.
 
     A good row is the list of its cells (a dict when the header repeats a name: the last cell
     of that name wins); a broken row is a dict with only :data:`READ_ERROR`, in place.
@@ -180,8 +184,7 @@ def _csv_table(lines):
     if header is None:
         return None, iter(())
     lines.taken.clear()
-    as_lists = len(set(header)) == len(header)
-    return (header if as_lists else None), _csv_rows(lines, reader, header, as_lists)
+    return header, _csv_rows(lines, reader, header, len(set(header)) == len(header))
 
 
 def _csv_dict_rows(lines):
@@ -191,7 +194,13 @@ def _csv_dict_rows(lines):
         yield dict(zip(header, row, strict=True)) if type(row) is list else row
 
 
-def _csv_rows(lines, reader, header, as_lists):
+def _csv_rows(lines, reader, header, as_lists, boundary=None):
+    """The rows of a CSV stream after its header (see :func:`_csv_table`).
+
+    ``boundary`` is the number of a blank line appended after a block of a longer file: the
+    rows stop there, and when the record read last runs into it (a quoted cell still open),
+    ``lines.unfinished`` is set to its first line, to be read again with the next block.
+    """
     while True:
         try:
             cells, problem = next(reader), None
@@ -200,6 +209,10 @@ def _csv_rows(lines, reader, header, as_lists):
         except csv.Error as error:
             cells, problem = None, f"is malformed CSV ({error})"
         taken, lines.taken = lines.taken, []
+        if boundary is not None and taken and taken[-1][0] == boundary:
+            if len(taken) > 1 or cells != []:
+                lines.unfinished = taken[0][0]
+            break
         if cells == [] and not problem:
             continue  # a blank line
         first = taken[0][0] if taken else lines.last

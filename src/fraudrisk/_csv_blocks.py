@@ -1,0 +1,205 @@
+"""CSV to CSV in worker processes that read and write the text themselves.
+
+With several workers, the reading process only cuts the file into blocks of whole lines and
+writes back the CSV text the workers return. Parsing cells, building chunk tables, scoring
+and formatting the output all happen in the workers, and only bytes and text travel between
+processes, not tables (pickling a table costs as much as a tenth of scoring it).
+
+A block is parsed as if a record starts on its first line. Two things that the reading
+process cannot know without parsing are checked when a block's result comes back, in order,
+and the block is scored again when they were wrong:
+
+- a quoted cell that runs past the end of a block (a line break inside a cell, or a stray
+  quote) is read again with the next block, from its first line;
+- row numbers in error texts count records, not lines: a block is numbered as if every line
+  before it was one record, and a block with errors is scored again under its true number
+  when that guess was off (blank lines or cells with line breaks before it).
+
+So the output is the same, to the byte, as reading the file in one process.
+"""
+
+import csv
+import io
+import itertools
+from collections import deque
+from typing import NamedTuple
+
+from fraudrisk._output_columns import add_counts, counts_of, kept_columns, with_input_columns
+from fraudrisk.exceptions import SchemaError
+from fraudrisk.readers import CSV_FIELD_LIMIT, _csv_rows, _frame, _Lines, split_columns
+
+NO_ROWS = {"rows": 0, "errors": 0, "bands": {}}
+
+READ_SIZE = 1 << 16
+"""Bytes read from the file at a time."""
+
+
+class BlockTask(NamedTuple):
+    """A block of whole lines of a CSV file and how to score it."""
+
+    block: bytes
+    first_line: int
+    first_index: int
+    final: bool
+    header: list
+    keep: str
+    errors: str
+    settings: dict
+
+
+class BlockResult(NamedTuple):
+    """The scored CSV text of a block, its counts, and what it left for the next block."""
+
+    text: str
+    header: str
+    counts: dict
+    first_index: int
+    failure: SchemaError | None = None
+    tail: tuple | None = None
+
+
+def raw_blocks(stream, lines_per_block, bytes_per_block):
+    """``(bytes, lines)`` blocks of ``stream``: ``lines_per_block`` lines, or fewer once they span
+    ``bytes_per_block``; each ends at a line break, but maybe the last."""
+    pieces, size, lines = [], 0, 0
+    while piece := stream.read(READ_SIZE):
+        pieces.append(piece)
+        size += len(piece)
+        lines += piece.count(b"\n")
+        while lines >= lines_per_block or (lines and size >= bytes_per_block):
+            data = b"".join(pieces)
+            cut = _offset_of_line(data, lines_per_block) if lines >= lines_per_block else data.rfind(b"\n") + 1
+            yield data[:cut], data.count(b"\n", 0, cut)
+            pieces, size = [data[cut:]], len(data) - cut
+            lines = pieces[0].count(b"\n")
+    data = b"".join(pieces)
+    if data:
+        yield data, data.count(b"\n") + (not data.endswith(b"\n"))
+
+
+def _offset_of_line(block, line):
+    """Byte offset of line ``line`` (0 = the first) of ``block``."""
+    offset = 0
+    for _ in range(line):
+        offset = block.index(b"\n", offset) + 1
+    return offset
+
+
+def score_block(task, model=None):
+    """Parse, score and format one block (in a worker process: its model, see :mod:`fraudrisk.parallel`)."""
+    from fraudrisk import parallel
+    from fraudrisk.scoring import score_batch
+
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    lines = _Lines(io.BytesIO(task.block if task.final else task.block + b"\n"), task.first_line)
+    boundary = None if task.final else task.first_line + task.block.count(b"\n")
+    as_lists = len(set(task.header)) == len(task.header)
+    rows = list(_csv_rows(lines, csv.reader(lines, strict=False), task.header, as_lists, boundary))
+    tail = None
+    if lines.unfinished is not None:
+        tail = (lines.unfinished, task.block[_offset_of_line(task.block, lines.unfinished - task.first_line) :])
+    if not rows:
+        return BlockResult("", "", NO_ROWS, task.first_index, tail=tail)
+    chunk = _frame(rows, task.header)
+    fields, extra = split_columns(chunk)
+    kept = kept_columns(chunk, extra, task.keep)
+    try:
+        result = score_batch(
+            fields,
+            model=model if model is not None else parallel.worker_model(),
+            first_index=task.first_index,
+            errors=task.errors,
+            **task.settings,
+        )
+    except SchemaError as error:
+        return BlockResult("", "", NO_ROWS, task.first_index, failure=error, tail=tail)
+    result = with_input_columns(kept, result)
+    text, header = result.to_csv(index=False, header=False), result.iloc[:0].to_csv(index=False)
+    return BlockResult(text, header, counts_of(result), task.first_index, tail=tail)
+
+
+def _tasks(stream, first_line, lines_per_block, bytes_per_block):
+    """``(block, first line, lines, final)`` for every block of ``stream``."""
+    previous = None
+    for block, lines in raw_blocks(stream, lines_per_block, bytes_per_block):
+        if previous is not None:
+            yield (*previous, False)
+            first_line += previous[2]
+        previous = (block, first_line, lines)
+    if previous is not None:
+        yield (*previous, True)
+
+
+def score_csv_blocks(source, writer, *, workers, model, chunk_rows, bytes_per_block, keep, errors, settings, progress):
+    """Score a CSV file into ``writer`` (a CSV writer with ``write_text``) in blocks of lines.
+
+    Returns
+    -------
+    dict or None
+        ``rows``, ``errors`` and ``bands``; None when the file has no header (nothing written).
+    """
+    from fraudrisk.parallel import scoring_pool
+
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    with open(source, "rb") as stream:
+        lines = _Lines(stream)
+        header = next(csv.reader(lines, strict=False), None)
+        if header is None:
+            return None
+        blocks = _tasks(stream, lines.last + 1, chunk_rows, bytes_per_block)
+        first = next(blocks, None)
+        pool = scoring_pool(workers, model) if first is not None and not first[3] else None
+        try:
+            blocks = itertools.chain([first] if first is not None else [], blocks)
+            return _score_in_order(blocks, pool, writer, model, workers, (header, keep, errors, settings), progress)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _score_in_order(blocks, pool, writer, model, workers, how, progress):
+    totals = {"rows": 0, "errors": 0, "bands": {}}
+    guessed_lines = 0
+
+    def submit(task):
+        if pool is None:
+            return _Done(score_block(task, model))
+        return pool.submit(score_block, task)
+
+    pending, carry = deque(), None
+    while True:
+        while len(pending) <= workers and (item := next(blocks, None)) is not None:
+            block, first_line, count, final = item
+            task = BlockTask(block, first_line, totals["rows"] + guessed_lines, final, *how)
+            pending.append((task, count, submit(task)))
+            guessed_lines += count
+        if not pending:
+            return totals
+        task, count, future = pending.popleft()
+        result = future.result()
+        guessed_lines -= count
+        if carry is not None:
+            task = task._replace(block=carry[1] + task.block, first_line=carry[0], first_index=totals["rows"])
+            result = submit(task).result()
+        elif result.first_index != totals["rows"] and (result.counts["errors"] or result.failure):
+            result = submit(task._replace(first_index=totals["rows"])).result()
+        if result.failure is not None:
+            raise result.failure
+        carry = result.tail
+        if result.counts["rows"]:
+            writer.write_text(result.header, result.text)
+            add_counts(totals, result.counts)
+            if progress:
+                progress(totals["rows"])
+
+
+class _Done:
+    """A finished call, shaped like a future."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value

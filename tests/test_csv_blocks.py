@@ -1,0 +1,129 @@
+"""CSV to CSV in blocks of lines read by the workers: the same bytes as reading in one process."""
+
+import io
+import random
+
+import pytest
+
+from fraudrisk import SchemaError, parallel
+from fraudrisk._csv_blocks import raw_blocks, score_block
+from fraudrisk.batch import score_file
+
+
+class _InProcessPool:
+    """A stand-in for the worker pool that runs each block here and remembers the tasks."""
+
+    def __init__(self):
+        self.tasks = []
+
+    def submit(self, function, task):
+        assert function is score_block
+        self.tasks.append(task)
+        outcome = function(task)
+
+        class Done:
+            def result(self):
+                return outcome
+
+        return Done()
+
+    def shutdown(self, **_):
+        pass
+
+
+def _hostile_csv(rng):
+    """A CSV file with the faults files have: cells over several lines, stray quotes, blank lines,
+    rows of the wrong width, text that is not UTF-8, schema errors, a repeated header name."""
+    header = rng.choice([["url", "country", "id"], ["id", "url"], ["url", "url", "id"], ["url", "tranco_rank"]])
+    cells = {
+        "url": [f"https://shop-{rng.randint(0, 50)}.example.be", "not a url", "", '"https://a.example.be"'],
+        "country": ["BE", "", "Belgium!", '"B\nE"'],
+        "tranco_rank": ["5", "", "-3", "x"],
+        "id": ["a", "", '"two\nlines"', '"three\n\nlines"', '"q,uote"', '"', '""', "é"],
+    }
+    lines = [",".join(header)]
+    for _ in range(rng.randint(0, 40)):
+        roll = rng.random()
+        if roll < 0.05:
+            lines.append("")
+        elif roll < 0.1:
+            lines.append(",".join(rng.choice(cells["id"]) for _ in range(rng.randint(1, 4))))
+        else:
+            lines.append(",".join(rng.choice(cells[name]) for name in header))
+    raw = "\n".join(lines).encode()
+    if rng.random() < 0.15:
+        raw = raw.replace(b"\xc3\xa9", b"\xe9", 1)  # one line in Latin-1
+    return raw + (b"\n" if rng.random() < 0.7 else b"")
+
+
+def test_blocks_give_the_same_bytes_and_counts_as_one_process(tmp_path, monkeypatch, shipped):
+    # Blocks of 1-6 lines cut cells that span lines, stray quotes and their lines apart, and put
+    # blank lines before error rows: every file must still come out as one process writes it.
+    pool = _InProcessPool()
+    monkeypatch.setattr(parallel, "scoring_pool", lambda workers, model=None: pool)
+    monkeypatch.setattr(parallel, "_worker_model", shipped)
+    rng = random.Random(5)
+    carried = renumbered = in_blocks = 0
+    for case in range(250):
+        source = tmp_path / f"{case}.csv"
+        source.write_bytes(_hostile_csv(rng))
+        chunk_rows, strict = rng.randint(1, 6), rng.random() < 0.2
+        outcomes = []
+        for workers in (1, 2):
+            target = tmp_path / f"{case}-{workers}.csv"
+            before = len(pool.tasks)
+            try:
+                how = {"chunk_rows": chunk_rows, "workers": workers, "strict": strict}
+                summary = score_file(source, target, model=shipped, **how)
+                summary.pop("seconds")
+                outcomes.append((summary, target.read_bytes()))
+            except SchemaError as error:
+                outcomes.append((str(error), target.exists()))
+            assert workers == 2 or len(pool.tasks) == before  # one worker: the chunk path
+        assert outcomes[0] == outcomes[1], source.read_bytes()
+        in_blocks += bool(pool.tasks)
+        lines_seen = {}
+        for task in pool.tasks:
+            if task.first_line in lines_seen and lines_seen[task.first_line] != task.block:
+                carried += 1
+            elif task.first_line in lines_seen:
+                renumbered += 1
+            lines_seen[task.first_line] = task.block
+        pool.tasks.clear()
+    # files of several blocks were read in blocks, and both kinds of second reading were checked
+    assert in_blocks > 150 and carried > 20 and renumbered > 20
+
+
+def test_workers_read_and_write_the_text_themselves(tmp_path, shipped):
+    # Real worker processes: a cell over two lines at a block's end, a blank line and schema
+    # errors after it; the same bytes as one process, and --strict names the same record.
+    lines = ["url,country,shop_id"]
+    for i in range(200):
+        shop_id = '"two\nlines"' if i == 38 else str(i)
+        lines.append(f"https://shop-{i}.example.be,{'Belgium!' if i % 50 == 49 else 'BE'},{shop_id}")
+        if i == 60:
+            lines.append("")
+    source = tmp_path / "in.csv"
+    source.write_text("\n".join(lines) + "\n")
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    first = score_file(source, one, model=shipped, chunk_rows=40)
+    second = score_file(source, two, model=shipped, chunk_rows=40, workers=2)
+    assert one.read_bytes() == two.read_bytes()
+    assert first["rows"] == second["rows"] == 200 and first["errors"] == second["errors"] == 4
+    with pytest.raises(SchemaError, match="shop record 49: field 'country'"):
+        score_file(source, tmp_path / "strict.csv", model=shipped, chunk_rows=40, workers=2, strict=True)
+    assert not (tmp_path / "strict.csv").exists()
+
+
+def test_raw_blocks_cut_at_line_breaks_and_lose_no_byte(monkeypatch):
+    rng = random.Random(3)
+    for _ in range(300):
+        monkeypatch.setattr("fraudrisk._csv_blocks.READ_SIZE", rng.randint(1, 50))
+        data = b"".join(rng.choice([b"a", b"\n", b"bc", b"\r\n"]) for _ in range(rng.randint(0, 200)))
+        lines_per_block, bytes_per_block = rng.randint(1, 10), rng.randint(1, 100)
+        blocks = list(raw_blocks(io.BytesIO(data), lines_per_block, bytes_per_block))
+        assert b"".join(block for block, _ in blocks) == data
+        for position, (block, lines) in enumerate(blocks):
+            assert lines == block.count(b"\n") + (not block.endswith(b"\n"))
+            if position < len(blocks) - 1:
+                assert block.endswith(b"\n") and lines <= lines_per_block
