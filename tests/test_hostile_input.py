@@ -748,6 +748,7 @@ def test_price_lists_checked_a_key_at_a_time_equal_checking_each_price():
         )
     )
     def check(items):
+        shown = repr(items)
         for value in (items, json.dumps(items)) if _json_safe(items) else (items,):
             try:
                 actual = repr(_prices.parse_prices(value))
@@ -756,6 +757,7 @@ def test_price_lists_checked_a_key_at_a_time_equal_checking_each_price():
             except RecursionError:
                 actual = "RecursionError"
             assert actual == item_by_item(schema._parse.parse_json_list(value))
+            assert repr(items) == shown  # a caller's prices are copied, not changed
         seen["plain" if _prices._plain_prices(items) is not None else "other"] += 1
 
     # == gives no bool; too deep; ints beyond the largest float (float() overflows)

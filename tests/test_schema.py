@@ -270,6 +270,41 @@ def test_json_lists_of_plain_strings_read_as_json_reads_them():
     assert shortcut > 5000
 
 
+def test_text_lists_read_as_json_then_checked_item_by_item():
+    # JSON text of plain ASCII strings takes a shortcut; the list (or the error) is the one that
+    # reading the JSON and checking, trimming and cutting each item gives.
+    import json
+    import random
+
+    from fraudrisk._parse import ParseError, parse_text_list
+
+    def item_by_item(text, max_len):
+        try:
+            items = json.loads(text)
+        except ValueError:
+            return "refused"
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            return "refused"
+        return [item.strip()[:max_len] for item in items]
+
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", "\t", '"', "\\", "\n", "\x1f", "\x7f", ",", "é", "x" * 7]
+    plain = 0
+    for _ in range(20000):
+        items = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 5))]
+        text = json.dumps(items if rng.random() < 0.9 else [*items, 3], ensure_ascii=rng.random() < 0.5)
+        if rng.random() < 0.2:
+            text = rng.choice([text.replace("\\n", "\n"), text.replace('\\"', '"'), text.replace(", ", ",")])
+        max_len = rng.choice([3, 8, 2048])
+        try:
+            actual = parse_text_list(text, max_len)
+        except ParseError:
+            actual = "refused"
+        assert actual == item_by_item(text, max_len), text
+        plain += actual != "refused" and text.isascii() and "\\" not in text
+    assert plain > 3000
+
+
 def test_a_price_beyond_the_largest_float_is_a_schema_error_not_a_crash():
     for price in ({"price": 10**400}, {"price": 1.0, "old_price": 10**400}):
         with pytest.raises(SchemaError, match="field 'prices'"):

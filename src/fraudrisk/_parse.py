@@ -171,6 +171,8 @@ def parse_count(value, low=0, high=1e15):
 
 
 _CONTROL = re.compile(r"[\x00-\x1f]")
+# What a JSON string cannot hold without an escape: control characters, the quote, the backslash.
+_JSON_SPECIAL = bytes(range(0x20)) + b'"\\'
 
 
 def plain_json_strings(text):
@@ -187,6 +189,9 @@ def plain_json_strings(text):
         return None
     inner = text[2:-2]
     items = inner.split('", "')
+    if inner.isascii():  # one pass counts the quotes, backslashes and control characters at once
+        data = inner.encode("ascii")
+        return items if len(data) - len(data.translate(None, _JSON_SPECIAL)) == 2 * (len(items) - 1) else None
     if inner.count('"') != 2 * (len(items) - 1) or "\\" in inner:
         return None
     if not inner.isprintable() and _CONTROL.search(inner):  # isprintable: one fast pass for most text
@@ -211,11 +216,19 @@ def parse_json_list(value):
     return list(value)
 
 
+def _trimmed(items, max_len):
+    items = list(map(str.strip, items))
+    return [item[:max_len] for item in items] if items and max(map(len, items)) > max_len else items
+
+
 def parse_text_list(value, max_len=MAX_URL):
+    if type(value) is str and value.isascii():  # JSON text of ASCII strings without escapes: all is known
+        items = plain_json_strings(value)
+        if items is not None:
+            return _trimmed(items, max_len)
     items = parse_json_list(value)
     if set(map(type, items)) <= {str} and "".join(items).isascii():  # the common case, checked at once
-        items = list(map(str.strip, items))
-        return [item[:max_len] for item in items] if items and max(map(len, items)) > max_len else items
+        return _trimmed(items, max_len)
     out = []
     for position, item in enumerate(items):
         if not isinstance(item, str):

@@ -12,7 +12,7 @@ import re
 import sys
 from collections import deque
 from functools import partial
-from itertools import repeat
+from itertools import compress, repeat
 
 from fraudrisk import _parse
 
@@ -94,37 +94,35 @@ def _plain_column(key, values):
     return math.isfinite(sum(values)) and min(values) >= 0 and max(values) <= high
 
 
-def _plain_prices(items):
+def _plain_prices(items, owned=False):
     """What ``_parse_price`` gives each item when all are plain price objects, checked a key at
     a time (a page lists dozens of prices); None otherwise, and for any int (float() would
-    change it), so that the item-by-item path decides (and words any error)."""
+    change it), so that the item-by-item path decides (and words any error). ``owned``: the
+    items were parsed here from JSON text, so they are changed in place rather than copied."""
     if not items or set(map(type, items)) != {dict}:
         return None
     keys = set().union(*items)
     if "price" not in keys or not keys <= _PRICE_PARSERS.keys():
         return None
-    unset, partly_unset = [], False  # keys that are None or missing in every price, in some
+    unset = {}  # key -> its values, for the keys that are None or missing in some prices
     for key in keys:
         values = list(map(dict.get, items, repeat(key)))
         missing = sum(map(operator.is_, values, repeat(None)))
         if (key == "price" and missing) or not _plain_column(key, values):
             return None
-        if missing == len(values):
-            unset.append(key)
-        elif missing:
-            partly_unset = True
-    if partly_unset:
-        return [{key: item for key, item in price.items() if item is not None} for price in items]
-    prices = list(map(dict, items))
-    for key in unset:  # a None value means "not given": the key goes
-        deque(map(dict.pop, prices, repeat(key), repeat(None)), maxlen=0)
+        if missing:
+            unset[key] = values
+    prices = items if owned else list(map(dict, items))
+    for key, values in unset.items():  # a None value means "not given": the key goes
+        without = compress(prices, map(operator.is_, values, repeat(None)))
+        deque(map(dict.pop, without, repeat(key), repeat(None)), maxlen=0)
     return prices
 
 
 def parse_prices(value):
     """The canonical price objects of a list (or its JSON text); ParseError names the bad item."""
     items = _parse.parse_json_list(value)
-    plain = _plain_prices(items)
+    plain = _plain_prices(items, owned=isinstance(value, str))
     if plain is not None:
         return plain
     prices = []
