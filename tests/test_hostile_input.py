@@ -649,12 +649,21 @@ def _comparable(outcome):
     return ("record", repr(outcome))  # repr: values of the same type too (1 vs 1.0 vs True)
 
 
-def test_table_validation_equals_validating_each_row():
+def test_table_validation_equals_validating_each_row(monkeypatch):
     """Batches validate a column at a time, each distinct text once; each row's outcome is the same."""
+    from fraudrisk import _table_validation
     from fraudrisk._table_validation import validate_table
     from fraudrisk.readers import READ_ERROR
 
-    seen = {"records": 0, "errors": 0, "repeated": 0}
+    seen = {"records": 0, "errors": 0, "repeated": 0, "text columns": 0}
+    text_column = _table_validation._text_column
+
+    def counted(values, name):
+        column = text_column(values, name)
+        seen["text columns"] += column is not None
+        return column
+
+    monkeypatch.setattr(_table_validation, "_text_column", counted)
 
     @PROPERTY_SETTINGS
     @given(
@@ -686,8 +695,37 @@ def test_table_validation_equals_validating_each_row():
         seen["repeated"] += len(texts) - len(set(texts))
 
     check()
-    # valid rows, bad rows and recurring texts were all exercised
+    # valid rows, bad rows, recurring texts and columns read in C-level passes were all exercised
     assert seen["records"] > 200 and seen["errors"] > 1000 and seen["repeated"] > 1000, seen
+    assert seen["text columns"] > 50, seen
+
+
+def test_table_validation_of_text_columns_equals_validating_each_row():
+    """Columns of text and missing cells, as CSV files give them, are read in C-level passes."""
+    import random
+
+    from fraudrisk._table_validation import validate_table
+    from fraudrisk.readers import READ_ERROR
+
+    texts = {
+        "url": ["https://a.example.be", "http://b.example.be/x", "not a url", "", " ", "HTTPS://C.BE", None],
+        "country": ["BE", "be", "Belgium", "", None, math.nan],
+        "domain_registered_at": ["2020-01-02", "2020-13-01", "", "2021-05-06T10:00:00Z", math.nan],
+        "contact_emails": ['["a@b.be"]', '["A@B.BE", "c@d.be"]', '["no-at"]', "[]", "x", "", math.nan],
+        "tranco_rank": ["5", "-1", "x", "", "1e3", math.nan],
+        "whois_hidden": ["true", "False", "maybe", "", None],
+    }
+    rng = random.Random(21)
+    for _ in range(300):
+        names = rng.sample(list(texts), rng.randint(1, len(texts)))
+        rows = rng.randint(0, 30)
+        frame = pd.DataFrame(
+            {name: _object_array([rng.choice(texts[name]) for _ in range(rows)]) for name in names}, dtype=object
+        )
+        if rng.random() < 0.3:
+            frame[READ_ERROR] = _object_array([rng.choice(["", "line 3 is broken", math.nan]) for _ in range(rows)])
+        actual = [_comparable(outcome) for outcome in validate_table(frame, first_index=7)]
+        assert actual == [_comparable(outcome) for outcome in _per_record_outcomes(frame, 7)], frame
 
 
 def test_table_validation_keeps_equal_values_of_different_types_apart():

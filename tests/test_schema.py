@@ -305,6 +305,88 @@ def test_text_lists_read_as_json_then_checked_item_by_item():
     assert plain > 3000
 
 
+def _outcome_of(parse, value):
+    from fraudrisk._parse import ParseError
+
+    try:
+        return parse(value)
+    except ParseError as error:
+        return f"refused: {error}"
+
+
+def test_plain_email_lists_take_a_shortcut_with_the_result_of_checking_each_address():
+    import json
+    import random
+
+    from fraudrisk import _parse
+    from fraudrisk.schema import _parse_emails
+
+    def address_by_address(value):
+        emails = _parse.parse_text_list(value, 320)
+        for email in emails:
+            if email.count("@") != 1 or not all(email.split("@")):
+                raise _parse.ParseError(f"a list of e-mail addresses, got {email[:60]!r}")
+        return [email.lower() for email in emails]
+
+    rng = random.Random(9)
+    pieces = ["a", "B", "@", ".", "-", "+", " ", '"', "\\", "\n", "é", "[", ",", "x" * 150, ""]
+
+    def address():
+        parts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(2)]
+        return "@".join(parts) if rng.random() < 0.8 else parts[0]
+
+    longest = ["a" * 160 + "@" + "b" * 159, "a" * 160 + "@" + "b" * 160]  # 320 characters: kept; 321: cut
+    shortcut = 0
+    for case in range(20000):
+        items = [address() for _ in range(rng.randint(0, 3))] if case >= len(longest) else [longest[case]]
+        value = json.dumps(items, ensure_ascii=rng.random() < 0.5)
+        if rng.random() < 0.1:
+            value = value.replace(", ", ",")
+        assert _outcome_of(_parse_emails, value) == _outcome_of(address_by_address, value), value
+        shortcut += bool(_parse_emails.__globals__["_PLAIN_EMAILS"].fullmatch(value)) and len(value) <= 322
+    assert shortcut > 300
+
+
+def test_plain_urls_take_a_shortcut_with_the_result_of_the_general_checks():
+    import random
+
+    from fraudrisk import _parse
+    from fraudrisk._hosts import scheme_and_host
+
+    def general(value):
+        text = _parse.parse_text(value, _parse.MAX_URL)
+        try:
+            scheme, host = scheme_and_host(text)
+            host = host.rstrip(".")
+        except ValueError:
+            scheme, host = "", ""
+        if scheme not in ("http", "https") or not _parse.is_host_name(host):
+            raise _parse.ParseError(f"an http(s) URL, got {value!r}")
+        return text
+
+    rng = random.Random(13)
+    pieces = ["http://", "https://", "HTTPS://", "shop", "A", "0", "-", "_", ".", ".be", ":", "80", "/", "?", "#",
+              "@", " ", "é", "[", "x" * 60, "y" * 70, "z" * 1000, ""]  # fmt: skip
+    shortcut = accepted = 0
+    labels = ["shop", "a", "b-c", "0", "x" * 63, "x" * 64, "-a", "a_b", "B", "é"]
+    for _ in range(30000):
+        if rng.random() < 0.5:
+            value = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 9)))
+        else:  # more often a host of labels, maybe a port and a path
+            host = ".".join(rng.choice(labels) for _ in range(rng.randint(1, 5 if rng.random() < 0.9 else 9)))
+            value = host + rng.choice(["", ":", ":443", "/", "/p?q=1#f", "/a b", "?x", "\t", "."])
+        if rng.random() < 0.6:
+            value = rng.choice(("http://", "https://")) + value
+        expected = _outcome_of(general, value)
+        assert (_outcome_of(_parse.parse_url, value) == expected) or (
+            expected.startswith("refused") and _outcome_of(_parse.parse_url, value).startswith("refused")
+        ), value
+        accepted += not expected.startswith("refused")
+        plain = _parse._PLAIN_SHOP_URL.fullmatch(value)
+        shortcut += bool(plain) and len(value) <= _parse.MAX_URL and plain.end(1) - plain.start(1) <= 253
+    assert accepted > 3000 and shortcut > 500
+
+
 def test_a_price_beyond_the_largest_float_is_a_schema_error_not_a_crash():
     for price in ({"price": 10**400}, {"price": 1.0, "old_price": 10**400}):
         with pytest.raises(SchemaError, match="field 'prices'"):

@@ -90,7 +90,19 @@ def is_host_name(host):
     return len(labels) >= 2 and all(_HOST_LABEL.match(label) for label in labels)
 
 
+# An http(s) URL whose host is lower-case ASCII labels (no underscore), maybe a port, then printable
+# ASCII: is_host_name accepts the host (up to 253 characters), and scheme_and_host reads it as it is.
+_NO_UNDERSCORE_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_PLAIN_SHOP_URL = re.compile(
+    rf"https?://({_NO_UNDERSCORE_LABEL}(?:\.{_NO_UNDERSCORE_LABEL})+)(?::[0-9]*)?(?:[/?#][!-~]*)?"
+)
+
+
 def parse_url(value):
+    if type(value) is str and len(value) <= MAX_URL:
+        plain = _PLAIN_SHOP_URL.fullmatch(value)
+        if plain and plain.end(1) - plain.start(1) <= 253:
+            return value
     text = parse_text(value, MAX_URL)
     try:
         scheme, host = scheme_and_host(text)
@@ -119,7 +131,7 @@ def parse_datetime(value):
             parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
         except OverflowError:  # e.g. 0001-01-01T00:00+05:00 is before year 1 in UTC
             raise ParseError(f"a date between {EARLIEST.year} and {LATEST.year}, got {_show(value)}") from None
-    if hasattr(parsed, "to_pydatetime"):
+    if type(parsed) is not datetime and hasattr(parsed, "to_pydatetime"):
         parsed = parsed.to_pydatetime()
     if not EARLIEST <= parsed < LATEST:
         raise ParseError(f"a date between {EARLIEST.year} and {LATEST.year}, got {_show(value)}")

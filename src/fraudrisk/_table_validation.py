@@ -9,11 +9,16 @@ Rows with equal texts share their canonical values, so these records are for rea
 (scoring) only, never handed to a caller to modify.
 """
 
+import operator
+from collections import deque
+from itertools import compress, repeat
+
 from fraudrisk import _parse
 from fraudrisk.readers import READ_ERROR
 from fraudrisk.schema import FIELDS_BY_NAME, parse_field, record_error, unknown_field_message
 
 _MISSING = object()
+_TEXT_OR_MISSING = frozenset({str, type(None), float})  # float: NaN, a missing cell of a broken row
 
 
 def without_read_error(raw, index):
@@ -36,10 +41,41 @@ def _outcome(value, name):
         return False, str(error)
 
 
-def _column_outcomes(values, name, failed):
-    """The outcome of every value of a column (None for rows that already failed)."""
-    memo = {}
-    outcomes = [None] * len(values)
+def _text_column(values, name):
+    """:func:`_column` of a column of text and missing values only (None, NaN); else None.
+
+    Such values are keys that compare equal only when they are the same text, so the column is
+    read with C-level passes (its distinct values, then every row's by lookup) and each
+    distinct text is parsed once.
+    """
+    kinds = set(map(type, values))
+    if not kinds <= _TEXT_OR_MISSING:
+        return None
+    canonical = dict.fromkeys(values)
+    if float in kinds and any(type(value) is float and value == value for value in canonical):
+        return None  # a float that is a number (not NaN): 1.0 == 1 == True would share a key
+    parse, bad = FIELDS_BY_NAME[name].parse, {}
+    for value in canonical:
+        if type(value) is not str or not value.strip():  # None, NaN or blank: not observed
+            canonical[value] = _MISSING
+            continue
+        try:
+            canonical[value] = parse(value)
+        except _parse.ParseError as error:
+            canonical[value], bad[value] = _MISSING, f"must be {error}"
+        except RecursionError:
+            canonical[value], bad[value] = _MISSING, "is nested too deeply"
+    problems = [(row, bad[value]) for row, value in enumerate(values) if value in bad] if bad else []
+    return list(map(canonical.__getitem__, values)), problems
+
+
+def _column(values, name, failed):
+    """Every row's canonical value of a column (``_MISSING`` when not observed or not valid), and
+    ``(row, what is wrong)`` for each invalid value (not for rows that already failed)."""
+    text = _text_column(values, name)
+    if text is not None:
+        return text
+    column, problems, memo = [_MISSING] * len(values), [], {}
     for row, value in enumerate(values):
         if failed[row] is not None:
             continue
@@ -49,8 +85,24 @@ def _column_outcomes(values, name, failed):
                 outcome = memo[value] = _outcome(value, name)
         else:
             outcome = _outcome(value, name)
-        outcomes[row] = outcome
-    return outcomes
+        if outcome is _MISSING:
+            continue
+        if outcome[0]:
+            column[row] = outcome[1]
+        else:
+            problems.append((row, outcome[1]))
+    return column, problems
+
+
+def _records(names, columns, rows):
+    """One dict per row of the columns' values, without the ``_MISSING`` ones (C-level passes)."""
+    if not names:
+        return [{} for _ in range(rows)]
+    records = list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+    for name, column in zip(names, columns, strict=True):
+        unset = compress(records, map(operator.is_, column, repeat(_MISSING)))
+        deque(map(dict.__delitem__, unset, repeat(name)), maxlen=0)
+    return records
 
 
 def _read_errors(problems, first_index):
@@ -84,23 +136,22 @@ def validate_table(frame, first_index=0):
     problems = columns.pop(READ_ERROR, None)
     failed = [None] * rows if problems is None else _read_errors(problems, first_index)
     unknown = sorted(name for name in columns if name not in FIELDS_BY_NAME)
-    records = [{} for _ in range(rows)]
+    if unknown:
+        for row in range(rows):
+            if failed[row] is None:
+                failed[row] = record_error(first_index + row, unknown_field_message(unknown[0]), unknown[0])
+        return failed
+    canonical = {}
     for name, values in columns.items():
-        if unknown:
-            break
-        for row, outcome in enumerate(_column_outcomes(values, name, failed)):
-            if outcome is None or outcome is _MISSING:
-                continue
-            valid, value = outcome
-            if valid:
-                records[row][name] = value
-            else:
-                failed[row] = record_error(first_index + row, f"field {name!r} {value}", name)
-    for row, record in enumerate(records):
-        if failed[row] is not None:
-            continue
-        if unknown:
-            failed[row] = record_error(first_index + row, unknown_field_message(unknown[0]), unknown[0])
-        elif "url" not in record:
+        canonical[name], problems = _column(values, name, failed)
+        for row, problem in problems:
+            if failed[row] is None:
+                failed[row] = record_error(first_index + row, f"field {name!r} {problem}", name)
+    urls = canonical.get("url", [_MISSING] * rows)
+    for row in compress(range(rows), map(operator.is_, urls, repeat(_MISSING))):
+        if failed[row] is None:
             failed[row] = record_error(first_index + row, "field 'url' is required", "url")
+    records = _records(list(canonical), list(canonical.values()), rows)
+    if failed.count(None) == rows:
+        return records
     return [record if failed[row] is None else failed[row] for row, record in enumerate(records)]
