@@ -16,13 +16,12 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.\-]*)(?::[0-9]*)?(?:[/?#]|\Z)")
 
 
-@lru_cache(maxsize=16384)
-def scheme_and_host(url):
+def read_scheme_and_host(url):
     """``(scheme, lower-case host)`` of a URL or bare host name, as ``urlsplit`` reads them.
 
     A bare host name is read as ``http://`` + it. A missing host is ``""``. Raises ValueError
-    where ``urlsplit`` does (an unclosed IPv6 bracket, say). Cached: a shop's URL is read
-    when its record is validated and again when it is featurized, a chunk later at most.
+    where ``urlsplit`` does (an unclosed IPv6 bracket, say). :func:`scheme_and_host` is the
+    same, cached.
     """
     candidate = url if "://" in url else "http://" + url
     plain = _PLAIN_URL.match(candidate)
@@ -32,10 +31,19 @@ def scheme_and_host(url):
     return parts.scheme, parts.hostname or ""
 
 
-def host_of(url):
-    """Return the lower-case host of a URL or bare host name, without a leading ``www.``."""
+scheme_and_host = lru_cache(maxsize=16384)(read_scheme_and_host)
+"""Cached :func:`read_scheme_and_host`: a shop's URL may be read when its record is validated
+and again when it is featurized, a chunk later at most."""
+
+
+def host_of(url, cache=True):
+    """Return the lower-case host of a URL or bare host name, without a leading ``www.``.
+
+    ``cache=False`` reads it without the cache of :func:`scheme_and_host`, for a URL that is
+    read once (the cache would only cost time).
+    """
     try:
-        host = scheme_and_host(url)[1].rstrip(".")
+        host = (scheme_and_host if cache else read_scheme_and_host)(url)[1].rstrip(".")
     except ValueError:
         return ""
     return host[4:] if host.startswith("www.") else host
@@ -80,12 +88,12 @@ def _suffix_start(labels):
     return start
 
 
-@lru_cache(maxsize=65536)
-def split_host(host):
+def read_host_split(host):
     """Split a host into ``(subdomain, domain, suffix)`` with the bundled suffix list.
 
     A plain lower-case ASCII host with a known suffix is split here, as tldextract splits it, at
     a fraction of its cost (it runs once per shop); anything else goes to tldextract.
+    :func:`split_host` is the same, cached.
     """
     if _PLAIN_HOST.fullmatch(host) and "xn--" not in host:
         labels = host.split(".")
@@ -95,6 +103,10 @@ def split_host(host):
             return subdomain, labels[start - 1] if start else "", ".".join(labels[start:])
     parts = _EXTRACT(host)
     return parts.subdomain, parts.domain, parts.suffix
+
+
+split_host = lru_cache(maxsize=65536)(read_host_split)
+"""Cached :func:`read_host_split`: the hosts that links point to recur across a page and pages."""
 
 
 def registrable_domain(host):

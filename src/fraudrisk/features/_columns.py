@@ -71,10 +71,12 @@ def value_block(family, columns):
     """
     if not family.INPUTS:  # a family left out (:mod:`fraudrisk.features._subset`): one constant row
         return np.tile(np.asarray(family.features(), dtype=np.float64), (len(columns), 1))
-    distinct = {}
-    codes = [distinct.setdefault(key, len(distinct)) for key in columns.rows_of(family.INPUTS)]
+    keys = list(columns.rows_of(family.INPUTS))
+    # C-level passes: the distinct inputs, numbered, then each row's number
+    distinct = dict(zip(dict.fromkeys(keys), itertools.count()))
+    codes = np.fromiter(map(distinct.__getitem__, keys), dtype=np.intp, count=len(keys))
     table = np.asarray([family.features(*key) for key in distinct], dtype=np.float64).reshape(-1, len(family.NAMES))
-    return table[np.asarray(codes, dtype=np.intp)]
+    return table[codes]
 
 
 def view_blocks(families, columns, with_tokens):

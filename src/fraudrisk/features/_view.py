@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from itertools import repeat
 
-from fraudrisk._hosts import host_of, registrable_domain, split_host
+from fraudrisk._hosts import host_of, read_host_split, registrable_domain
 
 MAX_LINKS = 20000
 MAX_LINK_LENGTH = 300
@@ -28,10 +28,13 @@ HOST_PARTS = ("host", "subdomain", "domain", "suffix", "has_www")
 
 
 def host_parts(url):
-    """``(host, subdomain, domain, suffix, has_www)`` of a shop's URL (host without ``www.``)."""
-    host = host_of(url)
+    """``(host, subdomain, domain, suffix, has_www)`` of a shop's URL (host without ``www.``).
+
+    Read without the host caches: a shop's URL comes once in a chunk, so they would only cost time.
+    """
+    host = host_of(url, cache=False)
     lowered = url.lower()
-    return (host, *split_host(host), "://www." in lowered or lowered.startswith("www."))
+    return (host, *read_host_split(host), "://www." in lowered or lowered.startswith("www."))
 
 
 def _split_link(lowered):
