@@ -387,6 +387,51 @@ def test_plain_urls_take_a_shortcut_with_the_result_of_the_general_checks():
     assert accepted > 3000 and shortcut > 500
 
 
+def test_json_text_is_read_as_the_json_module_reads_it():
+    # orjson reads list fields' JSON text; the value (or the error) must be the json module's.
+    import json
+    import random
+
+    from fraudrisk._parse import json_loads
+
+    rng = random.Random(17)
+    numbers = ["0", "-0", "-0.0", "1e400", "-1e400", "1e-400", "1.7976931348623157e308", "1.7976931348623159e308",
+               "4.9e-324", "NaN", "Infinity", "-Infinity", "9" * 19, "9" * 25, "-" + "9" * 19, "18446744073709551615",
+               "18446744073709551616", "9223372036854775807", "-9223372036854775809", "01", "1.", ".5", "1E5",
+               "2e+3"]  # fmt: skip
+    texts = ['"a"', '"\\ud800"', '"\\u00e9"', '"é"', '"\x01"', '"\\n"', '"\\"', "true", "null", "[]", "{}"]
+
+    def number():
+        if rng.random() < 0.4:
+            return rng.choice(numbers)
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 30)))
+        shape = rng.choice(["{d}", "{d}.{e}", "-{d}.{e}e{x}", "0.{e}", "{d}e-{x}"])
+        return shape.format(d=digits.lstrip("0") or "0", e=digits, x=rng.randint(0, 330))
+
+    def value(depth):
+        roll = rng.random()
+        if depth > 3 or roll < 0.4:
+            return number() if rng.random() < 0.6 else rng.choice(texts)
+        items = [value(depth + 1) for _ in range(rng.randint(0, 4))]
+        if roll < 0.7:
+            return "[" + ", ".join(items) + "]"
+        keys = [rng.choice(['"price"', '"a"', '"a"', '"é"']) for _ in items]
+        return "{" + ", ".join(f"{key}: {item}" for key, item in zip(keys, items, strict=True)) + "}"
+
+    def outcome(read, text):
+        try:
+            return repr(read(text))
+        except (ValueError, RecursionError) as error:
+            return type(error).__name__
+
+    read_fast = 0
+    for case in range(20000):
+        text = "[" + value(0) + "]" if case else "[" * 5000 + "]" * 5000
+        assert outcome(json_loads, text) == outcome(json.loads, text), text
+        read_fast += outcome(json.loads, text).startswith("[")
+    assert read_fast > 5000
+
+
 def test_a_price_beyond_the_largest_float_is_a_schema_error_not_a_crash():
     for price in ({"price": 10**400}, {"price": 1.0, "old_price": 10**400}):
         with pytest.raises(SchemaError, match="field 'prices'"):

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime, timezone
 
 import numpy as np
+import orjson
 
 from fraudrisk._hosts import scheme_and_host
 
@@ -211,6 +212,30 @@ def plain_json_strings(text):
     return items
 
 
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+_LONG_NUMBER = b"0" * 19  # 19 digits in a row: maybe an integer beyond 64 bits
+
+
+def json_loads(text):
+    """``json.loads(text)``: the same value, or the same error.
+
+    orjson reads most texts ~2.5 times as fast and to the same values, but reads an integer
+    beyond 64 bits as a float and refuses some texts that json reads (NaN, Infinity, numbers
+    beyond the float range, lone surrogates, deep nesting): json reads a text with 19 digits
+    in a row, and any text orjson refuses.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return json.loads(text)
+    if _LONG_NUMBER in data.translate(_DIGITS_AS_ZERO):
+        return json.loads(text)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def parse_json_list(value):
     """Accept a list/tuple, or JSON text of a list (the CSV form of list fields)."""
     if isinstance(value, str):
@@ -218,7 +243,7 @@ def parse_json_list(value):
         if plain is not None:
             return plain
         try:
-            value = json.loads(value)
+            value = json_loads(value)
         except (ValueError, RecursionError):
             raise ParseError("a list, or JSON text of a list, got text that is not JSON") from None
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
