@@ -22,6 +22,12 @@ class _InProcessPool:
         outcome = function(task)
 
         class Done:
+            asked = False
+
+            def done(self):  # not yet when first asked: the reading process scores the next block itself
+                Done.asked, asked = True, Done.asked
+                return asked
+
             def result(self):
                 return outcome
 

@@ -163,18 +163,27 @@ def _score_in_order(blocks, pool, writer, model, workers, how, progress):
     totals = {"rows": 0, "errors": 0, "bands": {}}
     guessed_lines = 0
 
-    def submit(task):
-        if pool is None:
-            return _Done(score_block(task, model))
-        return pool.submit(score_block, task)
+    def here(task):
+        return _Done(score_block(task, model))
 
-    pending, carry = deque(), None
+    def submit(task):
+        return here(task) if pool is None else pool.submit(score_block, task)
+
+    def dispatch(item, run):
+        nonlocal guessed_lines
+        block, first_line, count, final = item
+        task = BlockTask(block, first_line, totals["rows"] + guessed_lines, final, *how)
+        pending.append((task, count, run(task)))
+        guessed_lines += count
+
+    pending, carry, starting = deque(), None, pool is not None
     while True:
         while len(pending) <= workers and (item := next(blocks, None)) is not None:
-            block, first_line, count, final = item
-            task = BlockTask(block, first_line, totals["rows"] + guessed_lines, final, *how)
-            pending.append((task, count, submit(task)))
-            guessed_lines += count
+            dispatch(item, submit)
+        # Until the first worker is ready (importing its libraries takes seconds), score blocks here.
+        while starting and not pending[0][2].done() and (item := next(blocks, None)) is not None:
+            dispatch(item, here)
+        starting = False
         if not pending:
             return totals
         task, count, future = pending.popleft()
@@ -200,6 +209,9 @@ class _Done:
 
     def __init__(self, value):
         self._value = value
+
+    def done(self):
+        return True
 
     def result(self):
         return self._value
