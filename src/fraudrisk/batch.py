@@ -145,7 +145,9 @@ def score_file(
         Called as ``progress(rows_done)`` after every chunk.
     workers : int, default=1
         Processes that score chunks side by side (see :mod:`fraudrisk.parallel`); the output
-        is the same whatever their number.
+        is the same whatever their number. With more than one, an uncompressed CSV file scored
+        into a CSV file is read and written by the workers in blocks of lines
+        (:mod:`fraudrisk._csv_blocks`).
 
     Returns
     -------

@@ -3,8 +3,9 @@
 Scoring and featurizing are Python code per record, so threads do not help; processes do.
 Workers start from a fresh interpreter (forkserver), so they inherit no threads or locks of
 the caller. For scoring, each worker gets the model once, when it starts (the shipped model is
-loaded and verified in the worker), then only chunks of records travel. The pool starts only
-when there is more than one chunk. Worker processes are ours, so once their libraries and model
+loaded and verified in the worker), then only chunks of records travel (a CSV file scored into
+CSV travels as blocks of its lines and the scored text, see :mod:`fraudrisk._csv_blocks`). The
+pool starts only when there is more than one chunk. Worker processes are ours, so once their libraries and model
 are loaded they exempt them from the garbage collector's full scans (:func:`settle`).
 """
 
