@@ -8,11 +8,11 @@ import time
 from collections import deque
 from pathlib import Path
 
-from fraudrisk._csv_blocks import score_csv_blocks
+from fraudrisk._csv_blocks import BLOCK_BYTES, score_csv_blocks
 from fraudrisk._output_columns import add_counts, counts_of, kept_columns, with_input_columns
 from fraudrisk.exceptions import TruncatedInputError
 from fraudrisk.parallel import scored_chunks
-from fraudrisk.readers import CHUNK_CHARACTERS, format_of, iter_tables, split_columns
+from fraudrisk.readers import format_of, iter_tables, split_columns
 from fraudrisk.scoring import score_batch
 
 
@@ -170,7 +170,7 @@ def score_file(
     }
     try:
         if workers > 1 and writer.kind == "csv" and _plain_csv_file(source, input_format):
-            totals = score_csv_blocks(source, writer, bytes_per_block=CHUNK_CHARACTERS, **how)
+            totals = score_csv_blocks(source, writer, bytes_per_block=BLOCK_BYTES, **how)
         else:
             totals = _score_chunks(iter_tables(source, input_format, chunk_rows), writer, **how)
         if writer.first:
