@@ -3,8 +3,6 @@
 import io
 import random
 
-import pytest
-
 from fraudrisk import SchemaError, parallel
 from fraudrisk._csv_blocks import raw_blocks, score_block
 from fraudrisk.batch import score_file
@@ -98,27 +96,6 @@ def test_blocks_give_the_same_bytes_and_counts_as_one_process(tmp_path, monkeypa
         pool.tasks.clear()
     # files of several blocks were read in blocks, and both kinds of second reading were checked
     assert in_blocks > 150 and carried > 20 and renumbered > 20
-
-
-def test_workers_read_and_write_the_text_themselves(tmp_path, shipped):
-    # Real worker processes: a cell over two lines at a block's end, a blank line and schema
-    # errors after it; the same bytes as one process, and --strict names the same record.
-    lines = ["url,country,shop_id"]
-    for i in range(200):
-        shop_id = '"two\nlines"' if i == 38 else str(i)
-        lines.append(f"https://shop-{i}.example.be,{'Belgium!' if i % 50 == 49 else 'BE'},{shop_id}")
-        if i == 60:
-            lines.append("")
-    source = tmp_path / "in.csv"
-    source.write_text("\n".join(lines) + "\n")
-    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    first = score_file(source, one, model=shipped, chunk_rows=40)
-    second = score_file(source, two, model=shipped, chunk_rows=40, workers=2)
-    assert one.read_bytes() == two.read_bytes()
-    assert first["rows"] == second["rows"] == 200 and first["errors"] == second["errors"] == 4
-    with pytest.raises(SchemaError, match="shop record 49: field 'country'"):
-        score_file(source, tmp_path / "strict.csv", model=shipped, chunk_rows=40, workers=2, strict=True)
-    assert not (tmp_path / "strict.csv").exists()
 
 
 def test_raw_blocks_cut_at_line_breaks_and_lose_no_byte(monkeypatch):

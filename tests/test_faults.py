@@ -138,9 +138,15 @@ def test_killed_run_leaves_no_output_and_a_rerun_gives_the_clean_result(tmp_path
 def test_workers_give_the_same_output_in_order(tmp_path, shipped):
     from fraudrisk import SchemaError
 
-    lines = ["url,country,shop_id"] + [
-        f"https://shop-{i}.example.be,{'BE' if i % 7 or i == 0 else 'Belgium!'},{i}" for i in range(230)
-    ]
+    # A CSV file goes to the workers in blocks of 40 lines (fraudrisk._csv_blocks): a cell over two
+    # lines crosses the first block's end, and a blank line makes later row numbers guessed wrong.
+    ids = [str(i) if i != 39 else "two\nlines" for i in range(230)]
+    lines = ["url,country,shop_id"]
+    for i, shop_id in enumerate(ids):
+        cell = f'"{shop_id}"' if "\n" in shop_id else shop_id
+        lines.append(f"https://shop-{i}.example.be,{'BE' if i % 7 or i == 0 else 'Belgium!'},{cell}")
+        if i == 60:
+            lines.append("")
     source = tmp_path / "in.csv"
     source.write_text("\n".join(lines) + "\n")
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
@@ -148,7 +154,8 @@ def test_workers_give_the_same_output_in_order(tmp_path, shipped):
     second = score_file(source, two, model=shipped, chunk_rows=40, workers=2)
     assert one.read_bytes() == two.read_bytes()
     assert first["rows"] == second["rows"] == 230 and first["errors"] == second["errors"] > 0
-    assert _scored(two)["shop_id"].tolist() == [str(i) for i in range(230)]
+    assert _scored(two)["shop_id"].tolist() == ids
+    assert "shop record 224: field 'country'" in _scored(two)["error"].tolist()[224]
     with pytest.raises(SchemaError, match="shop record 7: field 'country'"):
         score_file(source, tmp_path / "strict.csv", model=shipped, chunk_rows=3, workers=2, strict=True)
     assert not (tmp_path / "strict.csv").exists()
