@@ -15,7 +15,9 @@ and the block is scored again when they were wrong:
   before it was one record, and a block with errors is scored again under its true number
   when that guess was off (blank lines or cells with line breaks before it).
 
-So the output is the same, to the byte, as reading the file in one process.
+So the output is the same, to the byte, as reading the file in one process. Until the first
+worker is ready (its libraries take seconds to import), the reading process scores the next
+blocks itself.
 """
 
 import csv
