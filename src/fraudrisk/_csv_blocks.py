@@ -26,11 +26,9 @@ import itertools
 from collections import deque
 from typing import NamedTuple
 
-from fraudrisk._output_columns import add_counts, counts_of, kept_columns, with_input_columns
+from fraudrisk._output_columns import add_counts, counts_of, kept_columns, no_counts, with_input_columns
 from fraudrisk.exceptions import SchemaError
-from fraudrisk.readers import CSV_FIELD_LIMIT, _csv_rows, _frame, _Lines, split_columns
-
-NO_ROWS = {"rows": 0, "errors": 0, "bands": {}}
+from fraudrisk.readers import _csv_rows, _csv_table, _frame, _Lines, allow_large_cells, split_columns
 
 BLOCK_BYTES = 4_000_000
 """A block ends once its lines span this many bytes (or at ``chunk_rows`` lines). Shops with
@@ -61,7 +59,6 @@ class BlockResult(NamedTuple):
     text: str
     header: str
     counts: dict
-    first_index: int
     failure: SchemaError | None = None
     tail: tuple | None = None
 
@@ -98,17 +95,15 @@ def score_block(task, model=None):
     from fraudrisk import parallel
     from fraudrisk.scoring import score_batch
 
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
+    allow_large_cells()
     lines = _Lines(io.BytesIO(task.block if task.final else task.block + b"\n"), task.first_line)
     boundary = None if task.final else task.first_line + task.block.count(b"\n")
-    as_lists = len(set(task.header)) == len(task.header)
-    rows = list(_csv_rows(lines, csv.reader(lines, strict=False), task.header, as_lists, boundary))
+    rows = list(_csv_rows(lines, csv.reader(lines, strict=False), task.header, boundary))
     tail = None
     if lines.unfinished is not None:
         tail = (lines.unfinished, task.block[_offset_of_line(task.block, lines.unfinished - task.first_line) :])
     if not rows:
-        return BlockResult("", "", NO_ROWS, task.first_index, tail=tail)
+        return BlockResult("", "", no_counts(), tail=tail)
     chunk = _frame(rows, task.header)
     fields, extra = split_columns(chunk)
     kept = kept_columns(chunk, extra, task.keep)
@@ -121,10 +116,10 @@ def score_block(task, model=None):
             **task.settings,
         )
     except SchemaError as error:
-        return BlockResult("", "", NO_ROWS, task.first_index, failure=error, tail=tail)
+        return BlockResult("", "", no_counts(), failure=error, tail=tail)
     result = with_input_columns(kept, result)
     text, header = result.to_csv(index=False, header=False), result.iloc[:0].to_csv(index=False)
-    return BlockResult(text, header, counts_of(result), task.first_index, tail=tail)
+    return BlockResult(text, header, counts_of(result), tail=tail)
 
 
 def _tasks(stream, first_line, lines_per_block, bytes_per_block):
@@ -149,11 +144,10 @@ def score_csv_blocks(source, writer, *, workers, model, chunk_rows, bytes_per_bl
     """
     from fraudrisk.parallel import scoring_pool
 
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
+    allow_large_cells()
     with open(source, "rb") as stream:
         lines = _Lines(stream)
-        header = next(csv.reader(lines, strict=False), None)
+        header, _ = _csv_table(lines)  # its rows are read by the workers, block by block
         if header is None:
             return None
         blocks = _tasks(stream, lines.last + 1, chunk_rows, bytes_per_block)
@@ -168,7 +162,7 @@ def score_csv_blocks(source, writer, *, workers, model, chunk_rows, bytes_per_bl
 
 
 def _score_in_order(blocks, pool, writer, model, workers, how, progress):
-    totals = {"rows": 0, "errors": 0, "bands": {}}
+    totals = no_counts()
     guessed_lines = 0
 
     def here(task):
@@ -200,7 +194,7 @@ def _score_in_order(blocks, pool, writer, model, workers, how, progress):
         if carry is not None:
             task = task._replace(block=carry[1] + task.block, first_line=carry[0], first_index=totals["rows"])
             result = submit(task).result()
-        elif result.first_index != totals["rows"] and (result.counts["errors"] or result.failure):
+        elif task.first_index != totals["rows"] and (result.counts["errors"] or result.failure):
             result = submit(task._replace(first_index=totals["rows"])).result()
         if result.failure is not None:
             raise result.failure

@@ -9,7 +9,6 @@ file. A CSV cell holding a line break cannot cross a block boundary (as with
 counts come from the file's metadata.
 """
 
-import csv
 import io
 import itertools
 
@@ -24,8 +23,8 @@ def _block_rows(block, kind, header, first_line):
     if kind == "csv" and first_line > 1:
         stream, first_line = itertools.chain([header], stream), first_line - 1
     lines = readers._Lines(stream, first_line)
-    if kind == "csv" and csv.field_size_limit() < readers.CSV_FIELD_LIMIT:
-        csv.field_size_limit(readers.CSV_FIELD_LIMIT)
+    if kind == "csv":
+        readers.allow_large_cells()
     return readers._csv_dict_rows(lines) if kind == "csv" else readers._jsonl_rows(lines)
 
 

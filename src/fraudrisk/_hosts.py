@@ -32,8 +32,8 @@ def read_scheme_and_host(url):
 
 
 scheme_and_host = lru_cache(maxsize=16384)(read_scheme_and_host)
-"""Cached :func:`read_scheme_and_host`: a shop's URL may be read when its record is validated
-and again when it is featurized, a chunk later at most."""
+"""Cached :func:`read_scheme_and_host`, for URLs read more than once: a URL that is not plain
+when it is validated, then for a scored shop's reasons and red flags."""
 
 
 def host_of(url, cache=True):

@@ -20,6 +20,11 @@ def kept_columns(chunk, extra, keep):
     return chunk[[keep]]
 
 
+def no_counts():
+    """The :func:`counts_of` no rows, to add counts to."""
+    return {"rows": 0, "errors": 0, "bands": {}}
+
+
 def counts_of(result):
     """``rows``, ``errors`` (rows with an error text) and ``bands`` (rows per band) of a scored table."""
     return {

@@ -54,17 +54,15 @@ def _text_column(values, name):
     canonical = dict.fromkeys(values)
     if float in kinds and any(type(value) is float and value == value for value in canonical):
         return None  # a float that is a number (not NaN): 1.0 == 1 == True would share a key
-    parse, bad = FIELDS_BY_NAME[name].parse, {}
+    bad = {}
     for value in canonical:
-        if type(value) is not str or not value.strip():  # None, NaN or blank: not observed
+        if type(value) is not str or not value.strip():  # is_missing for these kinds: None, NaN, blank
             canonical[value] = _MISSING
             continue
         try:
-            canonical[value] = parse(value)
+            canonical[value] = parse_field(name, value)
         except _parse.ParseError as error:
-            canonical[value], bad[value] = _MISSING, f"must be {error}"
-        except RecursionError:
-            canonical[value], bad[value] = _MISSING, "is nested too deeply"
+            canonical[value], bad[value] = _MISSING, str(error)
     problems = [(row, bad[value]) for row, value in enumerate(values) if value in bad] if bad else []
     return list(map(canonical.__getitem__, values)), problems
 

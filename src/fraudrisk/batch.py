@@ -9,7 +9,7 @@ from collections import deque
 from pathlib import Path
 
 from fraudrisk._csv_blocks import BLOCK_BYTES, score_csv_blocks
-from fraudrisk._output_columns import add_counts, counts_of, kept_columns, with_input_columns
+from fraudrisk._output_columns import add_counts, counts_of, kept_columns, no_counts, with_input_columns
 from fraudrisk.exceptions import TruncatedInputError
 from fraudrisk.parallel import scored_chunks
 from fraudrisk.readers import format_of, iter_tables, split_columns
@@ -184,13 +184,13 @@ def score_file(
     except BaseException:
         writer.abort()
         raise
-    totals = totals or {"rows": 0, "errors": 0, "bands": {}}
+    totals = totals or no_counts()
     return {**totals, "seconds": time.perf_counter() - started, "dropped_columns": writer.dropped}
 
 
 def _score_chunks(tables, writer, *, model, workers, chunk_rows, keep, errors, settings, progress):
     """Score chunk tables into ``writer``, in ``workers`` processes; ``rows``, ``errors`` and ``bands``."""
-    totals = {"rows": 0, "errors": 0, "bands": {}}
+    totals = no_counts()
     kept = deque()
 
     def chunks():

@@ -5,8 +5,9 @@ Workers start from a fresh interpreter (forkserver), so they inherit no threads 
 the caller. For scoring, each worker gets the model once, when it starts (the shipped model is
 loaded and verified in the worker), then only chunks of records travel (a CSV file scored into
 CSV travels as blocks of its lines and the scored text, see :mod:`fraudrisk._csv_blocks`). The
-pool starts only when there is more than one chunk. Worker processes are ours, so once their libraries and model
-are loaded they exempt them from the garbage collector's full scans (:func:`settle`).
+pool starts only when there is more than one chunk. Worker processes are ours, so once their
+libraries and model are loaded they exempt them from the garbage collector's full scans
+(:func:`settle`).
 """
 
 import gc

@@ -103,6 +103,12 @@ class _Lines:
         return f"line {numbers[0]} is not valid UTF-8 text" if numbers else None
 
 
+def allow_large_cells():
+    """Let this process's csv module read cells up to :data:`CSV_FIELD_LIMIT` (its default is 128 KiB)."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
 def _frame(rows, header=None):
     """A DataFrame of raw rows, values kept as the reader gave them (object columns).
 
@@ -184,7 +190,7 @@ def _csv_table(lines):
     if header is None:
         return None, iter(())
     lines.taken.clear()
-    return header, _csv_rows(lines, reader, header, len(set(header)) == len(header))
+    return header, _csv_rows(lines, reader, header)
 
 
 def _csv_dict_rows(lines):
@@ -194,13 +200,14 @@ def _csv_dict_rows(lines):
         yield dict(zip(header, row, strict=True)) if type(row) is list else row
 
 
-def _csv_rows(lines, reader, header, as_lists, boundary=None):
+def _csv_rows(lines, reader, header, boundary=None):
     """The rows of a CSV stream after its header (see :func:`_csv_table`).
 
     ``boundary`` is the number of a blank line appended after a block of a longer file: the
     rows stop there, and when the record read last runs into it (a quoted cell still open),
     ``lines.unfinished`` is set to its first line, to be read again with the next block.
     """
+    as_lists = len(set(header)) == len(header)
     while True:
         try:
             cells, problem = next(reader), None
@@ -277,8 +284,7 @@ def iter_tables(path, input_format=None, chunk_rows=5000):
         return
     with _binary_stream(path) as stream:
         lines = _Lines(stream)
-        if csv.field_size_limit() < CSV_FIELD_LIMIT:
-            csv.field_size_limit(CSV_FIELD_LIMIT)
+        allow_large_cells()
         header, rows = _csv_table(lines) if kind == "csv" else (None, _jsonl_rows(lines))
         yield from _chunked(_with_failure_row(rows, lines), chunk_rows, lines, header)
     if lines.failure:
