@@ -3,8 +3,10 @@
 import io
 import random
 
-from fraudrisk import SchemaError, parallel
-from fraudrisk._csv_blocks import raw_blocks, score_block
+import pytest
+
+from fraudrisk import FraudRiskError, SchemaError, parallel
+from fraudrisk._csv_blocks import BlockTask, raw_blocks, score_block
 from fraudrisk.batch import score_file
 
 
@@ -88,11 +90,11 @@ def test_blocks_give_the_same_bytes_and_counts_as_one_process(tmp_path, monkeypa
         in_blocks += bool(pool.tasks)
         lines_seen = {}
         for task in pool.tasks:
-            if task.first_line in lines_seen and lines_seen[task.first_line] != task.block:
+            if task.first_line in lines_seen and lines_seen[task.first_line] != (task.start, task.end):
                 carried += 1
             elif task.first_line in lines_seen:
                 renumbered += 1
-            lines_seen[task.first_line] = task.block
+            lines_seen[task.first_line] = (task.start, task.end)
         pool.tasks.clear()
     # files of several blocks were read in blocks, and both kinds of second reading were checked
     assert in_blocks > 150 and carried > 20 and renumbered > 20
@@ -104,9 +106,25 @@ def test_raw_blocks_cut_at_line_breaks_and_lose_no_byte(monkeypatch):
         monkeypatch.setattr("fraudrisk._csv_blocks.READ_SIZE", rng.randint(1, 50))
         data = b"".join(rng.choice([b"a", b"\n", b"bc", b"\r\n"]) for _ in range(rng.randint(0, 200)))
         lines_per_block, bytes_per_block = rng.randint(1, 10), rng.randint(1, 100)
-        blocks = list(raw_blocks(io.BytesIO(data), lines_per_block, bytes_per_block))
-        assert b"".join(block for block, _ in blocks) == data
-        for position, (block, lines) in enumerate(blocks):
-            assert lines == block.count(b"\n") + (not block.endswith(b"\n"))
+        stream = io.BytesIO(data)
+        skipped = stream.read(rng.randint(0, 5))  # blocks start where the stream is (after its header)
+        blocks = list(raw_blocks(stream, lines_per_block, bytes_per_block))
+        starts, ends = [start for start, _, _ in blocks], [end for _, end, _ in blocks]
+        assert starts == ([len(skipped)] + ends[:-1] if blocks else [])
+        assert ends[-1:] == ([len(data)] if len(data) > len(skipped) else [])
+        for position, (start, end, lines) in enumerate(blocks):
+            block = data[start:end]
+            assert block and lines == block.count(b"\n") + (not block.endswith(b"\n"))
             if position < len(blocks) - 1:
                 assert block.endswith(b"\n") and lines <= lines_per_block
+                # a block is cut as soon as it may be: at its lines, or at the last break within its bytes
+                if lines < lines_per_block:
+                    assert end - start >= bytes_per_block or b"\n" not in data[end : start + bytes_per_block]
+
+
+def test_a_file_that_changes_while_it_is_scored_is_an_error(tmp_path, shipped):
+    source = tmp_path / "shops.csv"
+    source.write_bytes(b"url\nhttps://a.example.be\n")
+    task = BlockTask(str(source), 4, 40, 2, 0, True, ["url"], "all", "report", {})
+    with pytest.raises(FraudRiskError, match="changed while it was scored"):
+        score_block(task, shipped)

@@ -1,9 +1,11 @@
 """CSV to CSV in worker processes that read and write the text themselves.
 
-With several workers, the reading process only cuts the file into blocks of whole lines and
-writes back the CSV text the workers return. Parsing cells, building chunk tables, scoring
-and formatting the output all happen in the workers, and only bytes and text travel between
-processes, not tables (pickling a table costs as much as a tenth of scoring it).
+With several workers, the reading process only finds where blocks of whole lines start and end
+in the file, and writes back the CSV text the workers return. Each worker reads its block from
+the file itself; parsing cells, building chunk tables, scoring and formatting the output all
+happen in the workers, and only byte offsets and the scored text travel between processes
+(pickling a table costs as much as a tenth of scoring it, and sending the file's bytes through
+a pipe cost the reading process more than finding its line breaks).
 
 A block is parsed as if a record starts on its first line. Two things that the reading
 process cannot know without parsing are checked when a block's result comes back, in order,
@@ -27,7 +29,7 @@ from collections import deque
 from typing import NamedTuple
 
 from fraudrisk._output_columns import add_counts, counts_of, kept_columns, no_counts, with_input_columns
-from fraudrisk.exceptions import SchemaError
+from fraudrisk.exceptions import FraudRiskError, SchemaError
 from fraudrisk.readers import _csv_rows, _csv_table, _frame, _Lines, allow_large_cells, split_columns
 
 BLOCK_BYTES = 4_000_000
@@ -36,14 +38,16 @@ hundreds of links and prices make a block's parsed records several times its tex
 worker (and the reading process, while the workers start) holds one or two blocks: at 8 MB,
 two workers scoring such shops peaked at ~1,000 MiB, at 4 MB ~890 MiB (3 % slower)."""
 
-READ_SIZE = 1 << 16
-"""Bytes read from the file at a time."""
+READ_SIZE = 1 << 20
+"""Bytes read from the file at a time, to find line breaks."""
 
 
 class BlockTask(NamedTuple):
-    """A block of whole lines of a CSV file and how to score it."""
+    """A block of whole lines of a CSV file (bytes ``start`` to ``end`` of ``path``) and how to score it."""
 
-    block: bytes
+    path: str
+    start: int
+    end: int
     first_line: int
     first_index: int
     final: bool
@@ -64,30 +68,50 @@ class BlockResult(NamedTuple):
 
 
 def raw_blocks(stream, lines_per_block, bytes_per_block):
-    """``(bytes, lines)`` blocks of ``stream``: ``lines_per_block`` lines, or fewer once they span
-    ``bytes_per_block``; each ends at a line break, but maybe the last."""
-    pieces, size, lines = [], 0, 0
-    while piece := stream.read(READ_SIZE):
-        pieces.append(piece)
-        size += len(piece)
-        lines += piece.count(b"\n")
-        while lines >= lines_per_block or (lines and size >= bytes_per_block):
-            data = b"".join(pieces)
-            cut = _offset_of_line(data, lines_per_block) if lines >= lines_per_block else data.rfind(b"\n") + 1
-            yield data[:cut], data.count(b"\n", 0, cut)
-            pieces, size = [data[cut:]], len(data) - cut
-            lines = pieces[0].count(b"\n")
-    data = b"".join(pieces)
-    if data:
-        yield data, data.count(b"\n") + (not data.endswith(b"\n"))
+    """``(start, end, lines)`` byte ranges of ``stream``, from where it is now to its end.
+
+    A block holds ``lines_per_block`` lines, or fewer once they span ``bytes_per_block`` bytes;
+    each ends at a line break, but maybe the last. The stream is read into one buffer, and
+    only its line breaks are looked at.
+    """
+    buffer = bytearray(READ_SIZE)
+    start = position = stream.tell()
+    lines, after_break, ends_with_break = 0, None, True  # breaks in [start, position), the last one's end
+    while size := stream.readinto(buffer):
+        at = 0  # buffer[:at] is in blocks already given
+        count = buffer.count(b"\n", 0, size)
+        while lines + count >= lines_per_block:
+            cut = _offset_after_breaks(buffer, lines_per_block - lines, at)
+            count -= lines_per_block - lines
+            yield start, position + cut, lines_per_block
+            start, lines, at = position + cut, 0, cut
+        if count:
+            lines += count
+            after_break = position + buffer.rfind(b"\n", at, size) + 1
+        position += size
+        ends_with_break = buffer[size - 1] == ord("\n")
+        if lines and position - start >= bytes_per_block:
+            yield start, after_break, lines
+            start, lines = after_break, 0
+    if position > start:
+        yield start, position, lines + (not ends_with_break)
 
 
-def _offset_of_line(block, line):
-    """Byte offset of line ``line`` (0 = the first) of ``block``."""
-    offset = 0
-    for _ in range(line):
-        offset = block.index(b"\n", offset) + 1
+def _offset_after_breaks(data, breaks, offset=0):
+    """Offset just after the ``breaks``-th line break of ``data`` from ``offset`` (0 breaks: ``offset``)."""
+    for _ in range(breaks):
+        offset = data.index(b"\n", offset) + 1
     return offset
+
+
+def _read_block(task):
+    """The bytes of ``task``'s block, read from its file."""
+    with open(task.path, "rb") as stream:
+        stream.seek(task.start)
+        block = stream.read(task.end - task.start)
+    if len(block) != task.end - task.start:
+        raise FraudRiskError(f"{task.path} changed while it was scored: it ends before byte {task.end}")
+    return block
 
 
 def score_block(task, model=None):
@@ -96,12 +120,13 @@ def score_block(task, model=None):
     from fraudrisk.scoring import score_batch
 
     allow_large_cells()
-    lines = _Lines(io.BytesIO(task.block if task.final else task.block + b"\n"), task.first_line)
-    boundary = None if task.final else task.first_line + task.block.count(b"\n")
+    block = _read_block(task)
+    lines = _Lines(io.BytesIO(block if task.final else block + b"\n"), task.first_line)
+    boundary = None if task.final else task.first_line + block.count(b"\n")
     rows = list(_csv_rows(lines, csv.reader(lines, strict=False), task.header, boundary))
     tail = None
-    if lines.unfinished is not None:
-        tail = (lines.unfinished, task.block[_offset_of_line(task.block, lines.unfinished - task.first_line) :])
+    if lines.unfinished is not None:  # the line and byte where the unfinished record starts
+        tail = (lines.unfinished, task.start + _offset_after_breaks(block, lines.unfinished - task.first_line))
     if not rows:
         return BlockResult("", "", no_counts(), tail=tail)
     chunk = _frame(rows, task.header)
@@ -123,13 +148,13 @@ def score_block(task, model=None):
 
 
 def _tasks(stream, first_line, lines_per_block, bytes_per_block):
-    """``(block, first line, lines, final)`` for every block of ``stream``."""
+    """``(start, end, first line, lines, final)`` for every block of ``stream``."""
     previous = None
-    for block, lines in raw_blocks(stream, lines_per_block, bytes_per_block):
+    for start, end, lines in raw_blocks(stream, lines_per_block, bytes_per_block):
         if previous is not None:
             yield (*previous, False)
-            first_line += previous[2]
-        previous = (block, first_line, lines)
+            first_line += previous[3]
+        previous = (start, end, first_line, lines)
     if previous is not None:
         yield (*previous, True)
 
@@ -152,16 +177,17 @@ def score_csv_blocks(source, writer, *, workers, model, chunk_rows, bytes_per_bl
             return None
         blocks = _tasks(stream, lines.last + 1, chunk_rows, bytes_per_block)
         first = next(blocks, None)
-        pool = scoring_pool(workers, model) if first is not None and not first[3] else None
+        pool = scoring_pool(workers, model) if first is not None and not first[-1] else None
         try:
             blocks = itertools.chain([first] if first is not None else [], blocks)
-            return _score_in_order(blocks, pool, writer, model, workers, (header, keep, errors, settings), progress)
+            how = (header, keep, errors, settings)
+            return _score_in_order(blocks, pool, writer, model, workers, str(source), how, progress)
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _score_in_order(blocks, pool, writer, model, workers, how, progress):
+def _score_in_order(blocks, pool, writer, model, workers, path, how, progress):
     totals = no_counts()
     guessed_lines = 0
 
@@ -173,8 +199,8 @@ def _score_in_order(blocks, pool, writer, model, workers, how, progress):
 
     def dispatch(item, run):
         nonlocal guessed_lines
-        block, first_line, count, final = item
-        task = BlockTask(block, first_line, totals["rows"] + guessed_lines, final, *how)
+        start, end, first_line, count, final = item
+        task = BlockTask(path, start, end, first_line, totals["rows"] + guessed_lines, final, *how)
         pending.append((task, count, run(task)))
         guessed_lines += count
 
@@ -192,7 +218,7 @@ def _score_in_order(blocks, pool, writer, model, workers, how, progress):
         result = future.result()
         guessed_lines -= count
         if carry is not None:
-            task = task._replace(block=carry[1] + task.block, first_line=carry[0], first_index=totals["rows"])
+            task = task._replace(start=carry[1], first_line=carry[0], first_index=totals["rows"])
             result = submit(task).result()
         elif task.first_index != totals["rows"] and (result.counts["errors"] or result.failure):
             result = submit(task._replace(first_index=totals["rows"])).result()

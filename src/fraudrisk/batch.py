@@ -211,8 +211,13 @@ def _score_chunks(tables, writer, *, model, workers, chunk_rows, keep, errors, s
 
 
 def _plain_csv_file(source, input_format):
-    """True for an uncompressed CSV file on disk (read in blocks of lines, see :mod:`fraudrisk._csv_blocks`)."""
-    return str(source) != "-" and not str(source).lower().endswith(".gz") and format_of(source, input_format) == "csv"
+    """True for an uncompressed CSV file on disk (read in blocks of lines, see :mod:`fraudrisk._csv_blocks`).
+
+    Only a regular file: each worker reads its block from it, so a pipe (``<(...)``) is read here.
+    """
+    if str(source) == "-" or str(source).lower().endswith(".gz") or format_of(source, input_format) != "csv":
+        return False
+    return os.path.isfile(source)
 
 
 def count_rows(source, input_format=None):
