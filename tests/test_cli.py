@@ -26,6 +26,41 @@ def test_version():
     assert done.returncode == 0 and done.stdout.strip() == f"fraudrisk {package.__version__}"
 
 
+def test_the_command_starts_without_the_scoring_libraries():
+    # --help, --version and the early start of worker processes do not wait for scikit-learn
+    # and pandas (~2.5 s): the package's public names are imported on first use
+    heavy = "sorted(name for name in ('sklearn', 'pandas', 'scipy') if name in sys.modules)"
+    code = f"import sys, fraudrisk, fraudrisk.cli; print({heavy}); print(fraudrisk.score.__module__)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["[]", "fraudrisk.scoring"], done.stderr
+    import fraudrisk as package
+
+    assert set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError, match="no attribute 'scores'"):
+        package.scores  # noqa: B018
+
+
+def test_workers_start_early_only_for_a_local_file_worth_them(tmp_path):
+    from argparse import Namespace
+
+    from fraudrisk.cli_score import WORKERS_FROM_BYTES, _workers_likely
+
+    large, small = tmp_path / "large.csv", tmp_path / "small.csv"
+    large.write_bytes(b"url\n" + b"x" * WORKERS_FROM_BYTES)
+    small.write_bytes(b"url\nhttps://a.example.be\n")
+    given = {"input": str(large), "output": "out.csv", "workers": 2, "engine": "local"}
+    assert _workers_likely(Namespace(**given))
+    for change in (
+        {"input": str(small)},
+        {"input": "-"},
+        {"input": str(tmp_path / "none.csv")},
+        {"workers": 1},
+        {"engine": "dask"},
+        {"output": None},
+    ):
+        assert not _workers_likely(Namespace(**{**given, **change})), change
+
+
 def test_help_explains_itself():
     done = fraudrisk("score", "--help")
     assert done.returncode == 0

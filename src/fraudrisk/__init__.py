@@ -7,7 +7,8 @@ to move models around, :class:`ShopFeaturizer` for the features, and the errors.
 
 __version__ = "0.1.0"
 
-from fraudrisk.evaluation import evaluate
+import importlib
+
 from fraudrisk.exceptions import (
     FraudRiskError,
     ModelFormatError,
@@ -15,11 +16,33 @@ from fraudrisk.exceptions import (
     SchemaError,
     TruncatedInputError,
 )
-from fraudrisk.features import ShopFeaturizer
-from fraudrisk.model import FraudRiskModel
-from fraudrisk.persistence import load_model, save_model
-from fraudrisk.scoring import ScoreResult, score, score_batch
-from fraudrisk.training import train
+
+_LAZY = {
+    "evaluate": "fraudrisk.evaluation",
+    "FraudRiskModel": "fraudrisk.model",
+    "ShopFeaturizer": "fraudrisk.features",
+    "load_model": "fraudrisk.persistence",
+    "save_model": "fraudrisk.persistence",
+    "ScoreResult": "fraudrisk.scoring",
+    "score": "fraudrisk.scoring",
+    "score_batch": "fraudrisk.scoring",
+    "train": "fraudrisk.training",
+}
+"""Public names imported on first use: they need scikit-learn and pandas (~2.5 s to import),
+which ``fraudrisk --help`` and the command's worker start-up should not wait for."""
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # looked up once
+        return value
+    raise AttributeError(f"module 'fraudrisk' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "FraudRiskError",

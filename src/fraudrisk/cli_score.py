@@ -1,6 +1,7 @@
 """``fraudrisk score``: a shop file in, one scored row per input row out (streamed, local or Dask)."""
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -104,16 +105,21 @@ def _print_table(frame, out):
 
 def run_score(args, out=sys.stdout, err=sys.stderr):
     """Run ``fraudrisk score``; return the exit code."""
-    from fraudrisk.batch import count_rows, score_file, terminal_progress, with_input_columns
-    from fraudrisk.parallel import preload_workers, settle
-    from fraudrisk.persistence import load_model
-    from fraudrisk.readers import format_of, read_table, split_columns
-    from fraudrisk.scoring import score_batch
+    from fraudrisk.parallel import preload_workers, settle, start_workers_server
 
     usage = _engine_problem(args)
     if usage:
         print(f"fraudrisk: {usage}", file=err)
         return EXIT_USAGE
+    preload_workers()
+    if _workers_likely(args):
+        start_workers_server()  # it imports the libraries while this process does the same
+
+    from fraudrisk.batch import count_rows, score_file, terminal_progress, with_input_columns
+    from fraudrisk.persistence import load_model
+    from fraudrisk.readers import format_of, read_table, split_columns
+    from fraudrisk.scoring import score_batch
+
     if args.output:
         try:
             format_of(args.output)
@@ -130,7 +136,6 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
         return EXIT_USAGE if "no 'url' column" in problem else EXIT_FAILURE
     model = load_model(args.model) if args.model else None
     settle()  # the command's own process: its libraries stay loaded until it exits
-    preload_workers()
     errors = "raise" if args.strict else "report"
     try:
         if args.output:
@@ -199,6 +204,25 @@ def run_score(args, out=sys.stdout, err=sys.stderr):
     if bad:
         print(f"fraudrisk: {bad} of {total} rows could not be scored; see their 'error' column", file=err)
     return EXIT_OK
+
+
+WORKERS_FROM_BYTES = 1 << 20
+"""An input file this large is scored in more than one chunk or block, so by worker processes."""
+
+
+def _workers_likely(args):
+    """True when ``args`` will score in worker processes: several, a local file of some size."""
+    if (
+        getattr(args, "workers", 1) <= 1
+        or not args.output
+        or getattr(args, "engine", "local") != "local"
+        or args.input == "-"
+    ):
+        return False
+    try:
+        return os.path.getsize(args.input) >= WORKERS_FROM_BYTES
+    except OSError:
+        return False
 
 
 def _engine_problem(args):
