@@ -652,14 +652,14 @@ def _comparable(outcome):
 def test_table_validation_equals_validating_each_row(monkeypatch):
     """Batches validate a column at a time, each distinct text once; each row's outcome is the same."""
     from fraudrisk import _table_validation
-    from fraudrisk._table_validation import validate_table
+    from fraudrisk._table_validation import QUICK_CHECKS, validate_table
     from fraudrisk.readers import READ_ERROR
 
     seen = {"records": 0, "errors": 0, "repeated": 0, "text columns": 0}
     text_column = _table_validation._text_column
 
-    def counted(values, name):
-        column = text_column(values, name)
+    def counted(values, name, unread=False):
+        column = text_column(values, name, unread)
         seen["text columns"] += column is not None
         return column
 
@@ -687,8 +687,10 @@ def test_table_validation_equals_validating_each_row(monkeypatch):
         if not frame.columns.is_unique:
             return
         actual = [_comparable(outcome) for outcome in validate_table(frame, first_index=40)]
-        expected = [_comparable(outcome) for outcome in _per_record_outcomes(frame, 40)]
-        assert actual == expected
+        outcomes = _per_record_outcomes(frame, 40)
+        assert actual == [_comparable(outcome) for outcome in outcomes]
+        unread = [_comparable(outcome) for outcome in validate_table(frame, first_index=40, unread=QUICK_CHECKS)]
+        assert unread == [_without_page(outcome) for outcome in outcomes]
         seen["records"] += sum(kind == "record" for kind, *_ in actual)
         seen["errors"] += sum(kind == "error" for kind, *_ in actual)
         texts = [value for value in frame.to_numpy(dtype=object).ravel() if isinstance(value, str)]
@@ -700,11 +702,18 @@ def test_table_validation_equals_validating_each_row(monkeypatch):
     assert seen["text columns"] > 50, seen
 
 
+def _without_page(outcome):
+    """:func:`_comparable` of a row's outcome with its links and prices left out (checked, unread)."""
+    if isinstance(outcome, SchemaError):
+        return _comparable(outcome)
+    return _comparable({name: value for name, value in outcome.items() if name not in ("links", "prices")})
+
+
 def test_table_validation_of_text_columns_equals_validating_each_row():
     """Columns of text and missing cells, as CSV files give them, are read in C-level passes."""
     import random
 
-    from fraudrisk._table_validation import validate_table
+    from fraudrisk._table_validation import QUICK_CHECKS, validate_table
     from fraudrisk.readers import READ_ERROR
 
     texts = {
@@ -714,8 +723,20 @@ def test_table_validation_of_text_columns_equals_validating_each_row():
         "contact_emails": ['["a@b.be"]', '["A@B.BE", "c@d.be"]', '["no-at"]', "[]", "x", "", math.nan],
         "tranco_rank": ["5", "-1", "x", "", "1e3", math.nan],
         "whois_hidden": ["true", "False", "maybe", "", None],
+        "links": ['["https://a.example.be/x", "/y"]', '[" /z "]', '["a", 3]', '["\\u00e9"]', '["é"]', "[]", "[", ""],
+        "prices": [
+            '[{"price": 9.99, "currency": "EUR", "discount_percent": null}]',
+            '[{"price": 5, "currency": "eur"}]',
+            '[{"price": 9.99, "discount_percent": 150.0}]',
+            '[{"currency": "EUR"}]',
+            '[{"price": -1.0}]',
+            "[]",
+            "{}",
+            math.nan,
+        ],
     }
     rng = random.Random(21)
+    checked_quickly = 0
     for _ in range(300):
         names = rng.sample(list(texts), rng.randint(1, len(texts)))
         rows = rng.randint(0, 30)
@@ -724,8 +745,16 @@ def test_table_validation_of_text_columns_equals_validating_each_row():
         )
         if rng.random() < 0.3:
             frame[READ_ERROR] = _object_array([rng.choice(["", "line 3 is broken", math.nan]) for _ in range(rows)])
-        actual = [_comparable(outcome) for outcome in validate_table(frame, first_index=7)]
-        assert actual == [_comparable(outcome) for outcome in _per_record_outcomes(frame, 7)], frame
+        expected = [_comparable(outcome) for outcome in _per_record_outcomes(frame, 7)]
+        assert [_comparable(outcome) for outcome in validate_table(frame, first_index=7)] == expected, frame
+        # links and prices left unread (a model that reads neither): the same errors, records without them
+        unread = [_comparable(outcome) for outcome in validate_table(frame, first_index=7, unread=QUICK_CHECKS)]
+        assert unread == [_without_page(outcome) for outcome in _per_record_outcomes(frame, 7)], frame
+        checked_quickly += sum(
+            QUICK_CHECKS[name](text) for name in ("links", "prices") if name in frame for text in set(frame[name])
+            if isinstance(text, str)
+        )  # fmt: skip
+    assert checked_quickly > 300
 
 
 def test_table_validation_keeps_equal_values_of_different_types_apart():
@@ -1026,6 +1055,7 @@ def test_a_model_that_reads_links_gets_them_computed():
         fitted = FraudRiskModel(classifier=classifier).fit(X, y)
         only = fitted.columns_read()
         assert any(name.startswith(("links_", "prices_", "link_")) for name in only), ensemble
+        assert fitted.featurizer_.reads_page(only)  # so scoring parses their links and prices
         full, read_only, read = _full_and_read_only(fitted, records, utc_now())
         assert np.array_equal(fitted.predict_proba_features(full), fitted.predict_proba_features(read_only))
         assert not read.all()  # and some columns were still left out

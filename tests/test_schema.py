@@ -459,3 +459,89 @@ def test_host_names_are_judged_as_label_by_label():
         accepted += expected
         in_one_match += bool(_ASCII_HOST.fullmatch(host))
     assert accepted > 1000 and in_one_match > 0.7 * accepted  # the one-match shortcut is taken
+
+
+def test_quick_checks_find_only_valid_texts_valid():
+    # Links and prices that scoring does not read are only checked: a text the quick check
+    # passes must be one the field's parser accepts (it fails over to the parser otherwise).
+    import json
+    import random
+
+    from fraudrisk._parse import ParseError, plain_json_strings
+    from fraudrisk._table_validation import QUICK_CHECKS
+    from fraudrisk.schema import parse_field
+
+    rng = random.Random(11)
+
+    def accepted(name, text):
+        try:
+            parse_field(name, text)
+        except ParseError:
+            return False
+        return True
+
+    link_alphabet = ["a", "/", " ", '"', "\\", "\n", "\x00", "\x1f", "\x7f", "é", "\ud800", ",", "[", "]", ", ", '", "']
+    numbers = [
+        0,
+        0.0,
+        5,
+        9.99,
+        100,
+        100.0,
+        100.5,
+        1e15,
+        1e16,
+        123456789012345.5,
+        -1.0,
+        -0.0,
+        1e300,
+        10**20,
+        10**400,
+        True,
+    ]
+    values = {
+        "price": [*numbers, None, "5"],
+        "currency": ["EUR", "eur", "EURO", "EU", None, 5],
+        "discount_percent": [*numbers, None],
+        "struck_through": [True, False, None, 1, "yes"],
+        "old_price": [*numbers, None],
+        "extra": [1],
+    }
+    misses = [
+        lambda text: text.replace(", ", ","), lambda text: text.replace(": ", ":"), lambda text: text[:-1],
+        lambda text: text + "]", lambda text: text.replace("1", "NaN", 1), lambda text: text.replace("5", "-5", 1),
+        lambda text: text.replace('"', "'", 1), lambda text: text.replace('", "', '",  "', 1),
+        lambda text: text.replace("0", "00", 1), lambda text: text.replace(".", "e", 1),
+    ]  # fmt: skip
+    passed = {"links": 0, "prices": 0}
+    valid_only_by_parser = {"links": 0, "prices": 0}
+    for _ in range(30000):
+        if rng.random() < 0.5:
+            name = "links"
+            items = [
+                "".join(rng.choice(link_alphabet) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(0, 4))
+            ]
+            text = json.dumps(items if rng.random() < 0.9 else [*items, 3], ensure_ascii=rng.random() < 0.5)
+        else:
+            name = "prices"
+            prices = []
+            for _ in range(rng.randint(0, 3)):
+                keys = [
+                    key
+                    for key in values
+                    if rng.random() < (0.95 if key == "price" else 0.4 if key != "extra" else 0.03)
+                ]
+                if rng.random() < 0.2:
+                    rng.shuffle(keys)
+                prices.append({key: rng.choice(values[key]) for key in keys})
+            text = json.dumps(prices)
+        if rng.random() < 0.2:
+            text = rng.choice(misses)(text)
+        quick, valid = QUICK_CHECKS[name](text), accepted(name, text)
+        assert valid or not quick, text
+        if name == "links":  # the same texts as plain_json_strings reads, when ASCII
+            assert quick == (text.isascii() and plain_json_strings(text) is not None), text
+        passed[name] += quick
+        valid_only_by_parser[name] += valid and not quick
+    # both checks passed many texts, and the parser still decided many valid texts they did not
+    assert min(passed.values()) > 2000 and min(valid_only_by_parser.values()) > 500, (passed, valid_only_by_parser)

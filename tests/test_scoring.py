@@ -99,3 +99,29 @@ def test_readme_python_example_runs(capsys):
     printed = capsys.readouterr().out
     assert "critical" in printed or "high" in printed
     assert "www.example.be" in printed
+
+
+def test_a_model_that_reads_no_page_only_checks_links_and_prices(shipped, monkeypatch):
+    # The shipped model reads no link or price column: a file's links and prices are checked
+    # (the same errors) but not parsed, and every output equals parsing them.
+    import json
+
+    from fraudrisk.datasets import make_shops
+    from fraudrisk.features import ShopFeaturizer
+
+    assert not shipped.featurizer_.reads_page(shipped.columns_read())
+    X, _ = make_shops(300, seed=8, links_heavy=True)
+    for column in ("payment_methods", "contact_emails", "links", "prices"):
+        X[column] = X[column].map(lambda value: json.dumps(value) if isinstance(value, list) else "")
+    X.loc[::7, "prices"] = '[{"price": 5, "currency": "eur"}]'  # valid, not as json.dumps writes it
+    X.loc[::11, "prices"] = '[{"price": -5.0}]'
+    X.loc[::13, "links"] = '["/a", 5]'
+    X.loc[::17, "links"] = "[" + X.loc[::17, "links"].str[1:]  # still valid
+    X = X.astype(object)
+    checked = score_batch(X, model=shipped, errors="report")
+    with monkeypatch.context() as patched:
+        patched.setattr(ShopFeaturizer, "reads_page", lambda self, only=None: True)
+        parsed = score_batch(X, model=shipped, errors="report")
+    pd.testing.assert_frame_equal(checked, parsed)
+    assert checked["error"].str.contains("'prices'").sum() >= 20 and checked["error"].str.contains("'links'").any()
+    assert (checked["error"] == "").sum() > 200

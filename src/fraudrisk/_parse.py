@@ -212,6 +212,17 @@ def plain_json_strings(text):
     return items
 
 
+def is_plain_ascii_strings(text):
+    """True when ``text`` is ASCII and :func:`plain_json_strings` reads it, found without splitting
+    it: then :func:`parse_text_list` accepts it (False says nothing either way)."""
+    if text == "[]":
+        return True
+    if len(text) < 4 or not text.startswith('["') or not text.endswith('"]') or not text.isascii():
+        return False
+    data = text[2:-2].encode("ascii")
+    return len(data) - len(data.translate(None, _JSON_SPECIAL)) == 2 * data.count(b'", "')
+
+
 _DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
 _LONG_NUMBER = b"0" * 19  # 19 digits in a row: maybe an integer beyond 64 bits
 

@@ -119,6 +119,26 @@ def _plain_prices(items, owned=False):
     return prices
 
 
+_NUMBER = r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,17})?"  # JSON, >= 0 and below 1e15: finite
+_PERCENT = r"(?:100(?:\.0{1,17})?|[1-9]?[0-9](?:\.[0-9]{1,17})?)"
+_PLAIN_PRICE_TEXT = (
+    (
+        r'\{"price": NUMBER(?:, "currency": (?:"[A-Z]{3}"|null))?(?:, "discount_percent": (?:PERCENT|null))?'
+        r'(?:, "struck_through": (?:true|false|null))?(?:, "old_price": (?:NUMBER|null))?\}'
+    )
+    .replace("NUMBER", _NUMBER)
+    .replace("PERCENT", _PERCENT)
+)
+_PLAIN_PRICES_TEXT = re.compile(r"\[(?:PRICE(?:, PRICE)*)?\]".replace("PRICE", _PLAIN_PRICE_TEXT))
+
+
+def is_plain_prices_text(text):
+    """True for JSON text of price objects that :func:`parse_prices` accepts, written the way
+    ``json.dumps`` writes them with their keys in ``PRICE_KEYS`` order; found without parsing it
+    (False says nothing either way). For callers that only need to know that a text is valid."""
+    return _PLAIN_PRICES_TEXT.fullmatch(text) is not None
+
+
 def parse_prices(value):
     """The canonical price objects of a list (or its JSON text); ParseError names the bad item."""
     items = _parse.parse_json_list(value)

@@ -14,11 +14,16 @@ from collections import deque
 from itertools import compress, repeat
 
 from fraudrisk import _parse
+from fraudrisk._prices import is_plain_prices_text
 from fraudrisk.readers import READ_ERROR
 from fraudrisk.schema import FIELDS_BY_NAME, parse_field, record_error, unknown_field_message
 
 _MISSING = object()
 _TEXT_OR_MISSING = frozenset({str, type(None), float})  # float: NaN, a missing cell of a broken row
+
+QUICK_CHECKS = {"links": _parse.is_plain_ascii_strings, "prices": is_plain_prices_text}
+"""Fields that can be left unread (see :func:`validate_table`), each with a check that finds most
+valid texts valid without parsing them (a page's hundreds of links and dozens of prices)."""
 
 
 def without_read_error(raw, index):
@@ -41,12 +46,12 @@ def _outcome(value, name):
         return False, str(error)
 
 
-def _text_column(values, name):
+def _text_column(values, name, unread=False):
     """:func:`_column` of a column of text and missing values only (None, NaN); else None.
 
     Such values are keys that compare equal only when they are the same text, so the column is
     read with C-level passes (its distinct values, then every row's by lookup) and each
-    distinct text is parsed once.
+    distinct text is parsed once. ``unread``: only checked, every value is ``_MISSING``.
     """
     kinds = set(map(type, values))
     if not kinds <= _TEXT_OR_MISSING:
@@ -59,18 +64,22 @@ def _text_column(values, name):
         if type(value) is not str or not value.strip():  # is_missing for these kinds: None, NaN, blank
             canonical[value] = _MISSING
             continue
+        if unread and QUICK_CHECKS[name](value):
+            canonical[value] = _MISSING
+            continue
         try:
-            canonical[value] = parse_field(name, value)
+            parsed = parse_field(name, value)
+            canonical[value] = _MISSING if unread else parsed
         except _parse.ParseError as error:
             canonical[value], bad[value] = _MISSING, str(error)
     problems = [(row, bad[value]) for row, value in enumerate(values) if value in bad] if bad else []
     return list(map(canonical.__getitem__, values)), problems
 
 
-def _column(values, name, failed):
-    """Every row's canonical value of a column (``_MISSING`` when not observed or not valid), and
-    ``(row, what is wrong)`` for each invalid value (not for rows that already failed)."""
-    text = _text_column(values, name)
+def _column(values, name, failed, unread=False):
+    """Every row's canonical value of a column (``_MISSING`` when not observed or not valid, or
+    ``unread``), and ``(row, what is wrong)`` for each invalid value (not for rows that already failed)."""
+    text = _text_column(values, name, unread)
     if text is not None:
         return text
     column, problems, memo = [_MISSING] * len(values), [], {}
@@ -86,7 +95,7 @@ def _column(values, name, failed):
         if outcome is _MISSING:
             continue
         if outcome[0]:
-            column[row] = outcome[1]
+            column[row] = _MISSING if unread else outcome[1]
         else:
             problems.append((row, outcome[1]))
     return column, problems
@@ -111,7 +120,7 @@ def _read_errors(problems, first_index):
     ]
 
 
-def validate_table(frame, first_index=0):
+def validate_table(frame, first_index=0, unread=()):
     """Validate every row of a DataFrame of raw shop records.
 
     Parameters
@@ -120,6 +129,10 @@ def validate_table(frame, first_index=0):
         One raw record per row; columns are field names (and maybe the readers' error column).
     first_index : int, default=0
         Index of the first row in error messages.
+    unread : collection of str, default=()
+        Fields of ``QUICK_CHECKS`` that the caller will not read (scoring with a model that
+        reads no link or price): each value is checked, with the same errors, but most valid
+        texts without being parsed, and the field is left out of the records.
 
     Returns
     -------
@@ -141,10 +154,12 @@ def validate_table(frame, first_index=0):
         return failed
     canonical = {}
     for name, values in columns.items():
-        canonical[name], problems = _column(values, name, failed)
+        canonical[name], problems = _column(values, name, failed, name in unread)
         for row, problem in problems:
             if failed[row] is None:
                 failed[row] = record_error(first_index + row, f"field {name!r} {problem}", name)
+    for name in unread:
+        canonical.pop(name, None)  # every value _MISSING: checked, not read
     urls = canonical.get("url", [_MISSING] * rows)
     for row in compress(range(rows), map(operator.is_, urls, repeat(_MISSING))):
         if failed[row] is None:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from fraudrisk._parse import is_missing
-from fraudrisk._table_validation import validate_table, without_read_error
+from fraudrisk._table_validation import QUICK_CHECKS, validate_table, without_read_error
 from fraudrisk.bands import band_of, bands_of
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
@@ -50,16 +50,16 @@ def _printable_url(url):
     return url if url.isascii() else url.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _validated(records, first_index, stop_at_error):
+def _validated(records, first_index, stop_at_error, unread=()):
     """``(canonical record or SchemaError, raw url)`` per record, in order.
 
     A DataFrame (every chunk of a file) is validated a column at a time, each distinct text
-    once (:mod:`fraudrisk._table_validation`); other input record by record, stopping after
-    the first error when ``stop_at_error``.
+    once, and the ``unread`` fields only checked (:mod:`fraudrisk._table_validation`); other
+    input record by record, stopping after the first error when ``stop_at_error``.
     """
     if isinstance(records, pd.DataFrame) and records.columns.is_unique:
         urls = records["url"].to_numpy(dtype=object) if "url" in records.columns else [None] * len(records)
-        yield from zip(validate_table(records, first_index), urls, strict=True)
+        yield from zip(validate_table(records, first_index, unread), urls, strict=True)
         return
     for index, raw in enumerate(iter_raw_records(records), start=first_index):
         raw_url = raw.get("url") if isinstance(raw, dict) else None
@@ -159,8 +159,11 @@ def score_batch(
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     model = model or shipped_model()
+    # a model that reads no link or price (the shipped one) only needs them checked, not parsed
+    reads_page = reasons or model.featurizer_.reads_page(model.columns_read())
+    unread = () if reads_page else tuple(QUICK_CHECKS)
     valid, urls, error_texts = [], [], []
-    for outcome, raw_url in _validated(records, first_index, stop_at_error=errors == "raise"):
+    for outcome, raw_url in _validated(records, first_index, stop_at_error=errors == "raise", unread=unread):
         if isinstance(outcome, SchemaError):
             if errors == "raise":
                 raise outcome

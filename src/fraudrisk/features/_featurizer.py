@@ -178,6 +178,20 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
             return columns, None
         return columns, link_tokens.TokenSets(token_sets if with_tokens else [])
 
+    def reads_page(self, only=None):
+        """True when featurizing the columns ``only`` (default: all) reads a page's links or prices.
+
+        Only the families without ``INPUTS`` read them (through a
+        :class:`~fraudrisk.features._view.ShopView`), and the link tokens; a model that reads
+        none of their columns scores the same without them (:mod:`fraudrisk.features._subset`).
+        """
+        families = self._resolve_families()
+        needed = None if only is None else frozenset(only)
+        if "link_tokens" in families and (needed is None or not needed.isdisjoint(self._link_token_names())):
+            return True
+        modules = (computed_part(FAMILIES[name], needed) for name in families if name != "link_tokens")
+        return any(not hasattr(module, "INPUTS") for module in modules)
+
     def fit_transform_parts(self, parts):
         """Fit on chunks from :meth:`vocabulary_free_part` (in record order); return the full matrix."""
         self._learn_columns(link_tokens.count_shops(token_sets for _, token_sets in parts))
