@@ -128,3 +128,29 @@ def test_a_file_that_changes_while_it_is_scored_is_an_error(tmp_path, shipped):
     task = BlockTask(str(source), 4, 40, 2, 0, True, ["url"], "all", "report", {})
     with pytest.raises(FraudRiskError, match="changed while it was scored"):
         score_block(task, shipped)
+
+
+def test_scored_rows_are_written_as_pandas_writes_them():
+    import math
+
+    import pandas as pd
+
+    from fraudrisk._output_columns import csv_rows_text
+
+    rng = random.Random(1)
+    texts = ["a", "", " ", "a,b", 'q"uote', "line\nbreak", "cr\rx", "é", "\x00", "1.5", "nan", None, math.nan]
+    floats = [0.0, -0.0, 0.1, 1e-5, 1e16, 1.7976931348623157e308, 5e-324, math.inf, -math.inf, math.nan, 1 / 3]
+    for _ in range(3000):
+        rows, data = rng.randint(0, 8), {}
+        for column in range(rng.randint(0, 4)):
+            roll = rng.random()
+            if roll < 0.4:
+                data[f"c{column}"] = pd.Series([rng.choice(floats) for _ in range(rows)], dtype="float64")
+            elif roll < 0.8:
+                values = [rng.choice(texts) for _ in range(rows)]
+                data[f"c{column}"] = pd.Series(values, dtype=rng.choice(["str", object]))
+            else:  # other kinds of cells: pandas writes the table
+                values = [rng.choice([*texts, *floats, 1, True]) for _ in range(rows)]
+                data[f"c{column}"] = pd.Series(values, dtype=object)
+        frame = pd.DataFrame(data)
+        assert csv_rows_text(frame) == frame.to_csv(index=False, header=False), frame

@@ -28,7 +28,14 @@ import itertools
 from collections import deque
 from typing import NamedTuple
 
-from fraudrisk._output_columns import add_counts, counts_of, kept_columns, no_counts, with_input_columns
+from fraudrisk._output_columns import (
+    add_counts,
+    counts_of,
+    csv_rows_text,
+    kept_columns,
+    no_counts,
+    with_input_columns,
+)
 from fraudrisk.exceptions import FraudRiskError, SchemaError
 from fraudrisk.readers import _csv_rows, _csv_table, _frame, _Lines, allow_large_cells, split_columns
 
@@ -143,7 +150,7 @@ def score_block(task, model=None):
     except SchemaError as error:
         return BlockResult("", "", no_counts(), failure=error, tail=tail)
     result = with_input_columns(kept, result)
-    text, header = result.to_csv(index=False, header=False), result.iloc[:0].to_csv(index=False)
+    text, header = csv_rows_text(result), result.iloc[:0].to_csv(index=False)
     return BlockResult(text, header, counts_of(result), tail=tail)
 
 
