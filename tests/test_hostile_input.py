@@ -1055,7 +1055,7 @@ def test_a_model_that_reads_links_gets_them_computed():
         fitted = FraudRiskModel(classifier=classifier).fit(X, y)
         only = fitted.columns_read()
         assert any(name.startswith(("links_", "prices_", "link_")) for name in only), ensemble
-        assert fitted.featurizer_.reads_page(only)  # so scoring parses their links and prices
+        assert fitted.reads_page()  # so scoring parses their links and prices
         full, read_only, read = _full_and_read_only(fitted, records, utc_now())
         assert np.array_equal(fitted.predict_proba_features(full), fitted.predict_proba_features(read_only))
         assert not read.all()  # and some columns were still left out

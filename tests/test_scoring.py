@@ -106,10 +106,10 @@ def test_a_model_that_reads_no_page_only_checks_links_and_prices(shipped, monkey
     # (the same errors) but not parsed, and every output equals parsing them.
     import json
 
+    from fraudrisk import FraudRiskModel
     from fraudrisk.datasets import make_shops
-    from fraudrisk.features import ShopFeaturizer
 
-    assert not shipped.featurizer_.reads_page(shipped.columns_read())
+    assert not shipped.reads_page() and not shipped.featurizer_.reads_page(shipped.columns_read())
     X, _ = make_shops(300, seed=8, links_heavy=True)
     for column in ("payment_methods", "contact_emails", "links", "prices"):
         X[column] = X[column].map(lambda value: json.dumps(value) if isinstance(value, list) else "")
@@ -120,7 +120,7 @@ def test_a_model_that_reads_no_page_only_checks_links_and_prices(shipped, monkey
     X = X.astype(object)
     checked = score_batch(X, model=shipped, errors="report")
     with monkeypatch.context() as patched:
-        patched.setattr(ShopFeaturizer, "reads_page", lambda self, only=None: True)
+        patched.setattr(FraudRiskModel, "reads_page", lambda self: True)
         parsed = score_batch(X, model=shipped, errors="report")
     pd.testing.assert_frame_equal(checked, parsed)
     assert checked["error"].str.contains("'prices'").sum() >= 20 and checked["error"].str.contains("'links'").any()

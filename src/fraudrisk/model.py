@@ -96,9 +96,28 @@ class FraudRiskModel(ClassifierMixin, BaseEstimator):
         self._columns_read = (self.classifier_, names)
         return names
 
+    def reads_page(self):
+        """True when the columns the classifier reads come partly from a page's links or prices.
+
+        When not (the shipped model), scoring only checks those fields (see
+        :func:`fraudrisk.scoring.score_batch`). Known once per fitted classifier.
+
+        Returns
+        -------
+        bool
+        """
+        only = self.columns_read()
+        cached = self.__dict__.get("_reads_page")
+        if cached is not None and cached[0] is only:
+            return cached[1]
+        reads = self.featurizer_.reads_page(only)
+        self._reads_page = (only, reads)
+        return reads
+
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_columns_read", None)  # derived from classifier_; a saved file does not depend on scoring
+        state.pop("_reads_page", None)
         return state
 
     def predict_proba_features(self, features, prevalence=None):

@@ -160,7 +160,7 @@ def score_batch(
         raise ValueError(f"errors must be 'raise' or 'report', got {errors!r}")
     model = model or shipped_model()
     # a model that reads no link or price (the shipped one) only needs them checked, not parsed
-    reads_page = reasons or model.featurizer_.reads_page(model.columns_read())
+    reads_page = reasons or model.reads_page()
     unread = () if reads_page else tuple(QUICK_CHECKS)
     valid, urls, error_texts = [], [], []
     for outcome, raw_url in _validated(records, first_index, stop_at_error=errors == "raise", unread=unread):
