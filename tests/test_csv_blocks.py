@@ -154,3 +154,18 @@ def test_scored_rows_are_written_as_pandas_writes_them():
                 data[f"c{column}"] = pd.Series(values, dtype=object)
         frame = pd.DataFrame(data)
         assert csv_rows_text(frame) == frame.to_csv(index=False, header=False), frame
+
+
+def test_a_named_pipe_is_read_here_not_by_the_workers(tmp_path, shipped):
+    # workers read their blocks from the file by byte offsets: a pipe can be read only once, here
+    import os
+    import threading
+
+    pipe = tmp_path / "shops.csv"
+    os.mkfifo(pipe)
+    data = b"url\n" + b"".join(f"https://shop-{i}.example.be\n".encode() for i in range(30))
+    writer = threading.Thread(target=pipe.write_bytes, args=(data,))
+    writer.start()
+    summary = score_file(pipe, tmp_path / "scored.csv", model=shipped, chunk_rows=10, workers=2)
+    writer.join()
+    assert summary["rows"] == 30 and summary["errors"] == 0
