@@ -545,3 +545,16 @@ def test_quick_checks_find_only_valid_texts_valid():
         valid_only_by_parser[name] += valid and not quick
     # both checks passed many texts, and the parser still decided many valid texts they did not
     assert min(passed.values()) > 2000 and min(valid_only_by_parser.values()) > 500, (passed, valid_only_by_parser)
+    # and prices as json.dumps writes them, keys in schema order, all pass the quick check
+    for _ in range(3000):
+        prices = []
+        for _ in range(rng.randint(0, 4)):
+            price = {
+                "price": rng.randint(0, 10**8) / 100,
+                "currency": rng.choice(["EUR", "USD", None]),
+                "discount_percent": rng.choice([None, 0.0, 5.0, 9.5, 10.0, 99.99, 100.0]),
+                "struck_through": rng.choice([True, False, None]),
+                "old_price": rng.choice([None, 0.5, 1234.0]),
+            }
+            prices.append({key: value for key, value in price.items() if key == "price" or rng.random() < 0.6})
+        assert QUICK_CHECKS["prices"](json.dumps(prices)), prices
