@@ -188,6 +188,11 @@ _CONTROL = re.compile(r"[\x00-\x1f]")
 _JSON_SPECIAL = bytes(range(0x20)) + b'"\\'
 
 
+def _json_strings_shape(text):
+    """True when ``text`` starts with ``["`` and ends with ``"]`` (at least one string)."""
+    return len(text) >= 4 and text.startswith('["') and text.endswith('"]')
+
+
 def plain_json_strings(text):
     """The strings of a JSON list as ``json.dumps`` writes it, each string without escapes or
     control characters; None for any other text.
@@ -198,13 +203,12 @@ def plain_json_strings(text):
     """
     if text == "[]":
         return []
-    if len(text) < 4 or not text.startswith('["') or not text.endswith('"]'):
+    if not _json_strings_shape(text):
         return None
+    if text.isascii():
+        return text[2:-2].split('", "') if is_plain_ascii_strings(text) else None
     inner = text[2:-2]
     items = inner.split('", "')
-    if inner.isascii():  # one pass counts the quotes, backslashes and control characters at once
-        data = inner.encode("ascii")
-        return items if len(data) - len(data.translate(None, _JSON_SPECIAL)) == 2 * (len(items) - 1) else None
     if inner.count('"') != 2 * (len(items) - 1) or "\\" in inner:
         return None
     if not inner.isprintable() and _CONTROL.search(inner):  # isprintable: one fast pass for most text
@@ -214,10 +218,14 @@ def plain_json_strings(text):
 
 def is_plain_ascii_strings(text):
     """True when ``text`` is ASCII and :func:`plain_json_strings` reads it, found without splitting
-    it: then :func:`parse_text_list` accepts it (False says nothing either way)."""
+    it: then :func:`parse_text_list` accepts it (False says nothing either way).
+
+    One pass counts the quotes, backslashes and control characters at once: only the quotes of
+    the ``", "`` separators may be there.
+    """
     if text == "[]":
         return True
-    if len(text) < 4 or not text.startswith('["') or not text.endswith('"]') or not text.isascii():
+    if not _json_strings_shape(text) or not text.isascii():
         return False
     data = text[2:-2].encode("ascii")
     return len(data) - len(data.translate(None, _JSON_SPECIAL)) == 2 * data.count(b'", "')

@@ -22,8 +22,8 @@ _MISSING = object()
 _TEXT_OR_MISSING = frozenset({str, type(None), float})  # float: NaN, a missing cell of a broken row
 
 QUICK_CHECKS = {"links": _parse.is_plain_ascii_strings, "prices": is_plain_prices_text}
-"""Fields that can be left unread (see :func:`validate_table`), each with a check that finds most
-valid texts valid without parsing them (a page's hundreds of links and dozens of prices)."""
+"""For fields left unread (see :func:`validate_table`): a check that finds most valid texts valid
+without parsing them (a page's hundreds of links and dozens of prices); False says nothing."""
 
 
 def without_read_error(raw, index):
@@ -56,6 +56,7 @@ def _text_column(values, name, unread=False):
     kinds = set(map(type, values))
     if not kinds <= _TEXT_OR_MISSING:
         return None
+    quick = QUICK_CHECKS.get(name) if unread else None
     canonical = dict.fromkeys(values)
     if float in kinds and any(type(value) is float and value == value for value in canonical):
         return None  # a float that is a number (not NaN): 1.0 == 1 == True would share a key
@@ -64,7 +65,7 @@ def _text_column(values, name, unread=False):
         if type(value) is not str or not value.strip():  # is_missing for these kinds: None, NaN, blank
             canonical[value] = _MISSING
             continue
-        if unread and QUICK_CHECKS[name](value):
+        if quick is not None and quick(value):
             canonical[value] = _MISSING
             continue
         try:
@@ -130,9 +131,9 @@ def validate_table(frame, first_index=0, unread=()):
     first_index : int, default=0
         Index of the first row in error messages.
     unread : collection of str, default=()
-        Fields of ``QUICK_CHECKS`` that the caller will not read (scoring with a model that
-        reads no link or price): each value is checked, with the same errors, but most valid
-        texts without being parsed, and the field is left out of the records.
+        Fields the caller will not read (scoring with a model that reads no link or price):
+        each value is checked, with the same errors (most valid texts of a field with a
+        ``QUICK_CHECKS`` entry without being parsed), and the field is left out of the records.
 
     Returns
     -------

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 
 from fraudrisk._parse import is_missing
-from fraudrisk._table_validation import QUICK_CHECKS, validate_table, without_read_error
+from fraudrisk._table_validation import validate_table, without_read_error
 from fraudrisk.bands import band_of, bands_of
 from fraudrisk.exceptions import SchemaError
 from fraudrisk.explain import occlusion_effects, top_reasons
-from fraudrisk.features._view import utc_now
+from fraudrisk.features._view import PAGE_FIELDS, utc_now
 from fraudrisk.persistence import load_model
 from fraudrisk.red_flags import red_flags
 from fraudrisk.schema import iter_raw_records, validate_record
@@ -161,7 +161,7 @@ def score_batch(
     model = model or shipped_model()
     # a model that reads no link or price (the shipped one) only needs them checked, not parsed
     reads_page = reasons or model.reads_page()
-    unread = () if reads_page else tuple(QUICK_CHECKS)
+    unread = () if reads_page else PAGE_FIELDS
     valid, urls, error_texts = [], [], []
     for outcome, raw_url in _validated(records, first_index, stop_at_error=errors == "raise", unread=unread):
         if isinstance(outcome, SchemaError):

@@ -160,9 +160,7 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         """
         families = self._resolve_families()
         now = now or utc_now()
-        needed = None if only is None else frozenset(only)
-        modules = [computed_part(FAMILIES[name], needed) for name in families if name != "link_tokens"]
-        with_tokens = "link_tokens" in families and (needed is None or not needed.isdisjoint(self._link_token_names()))
+        modules, with_tokens = self._computed(families, only)
         if len(records) > SMALL_CHUNK:
             chunk = ChunkColumns(records, now)
             by_view = [module for module in modules if not hasattr(module, "INPUTS")]
@@ -185,12 +183,16 @@ class ShopFeaturizer(TransformerMixin, BaseEstimator):
         :class:`~fraudrisk.features._view.ShopView`), and the link tokens; a model that reads
         none of their columns scores the same without them (:mod:`fraudrisk.features._subset`).
         """
-        families = self._resolve_families()
+        modules, with_tokens = self._computed(self._resolve_families(), only)
+        return with_tokens or any(not hasattr(module, "INPUTS") for module in modules)
+
+    def _computed(self, families, only):
+        """The families (or parts, :func:`computed_part`) that featurizing ``only`` computes, but
+        the link tokens, and whether it computes those."""
         needed = None if only is None else frozenset(only)
-        if "link_tokens" in families and (needed is None or not needed.isdisjoint(self._link_token_names())):
-            return True
-        modules = (computed_part(FAMILIES[name], needed) for name in families if name != "link_tokens")
-        return any(not hasattr(module, "INPUTS") for module in modules)
+        modules = [computed_part(FAMILIES[name], needed) for name in families if name != "link_tokens"]
+        with_tokens = "link_tokens" in families and (needed is None or not needed.isdisjoint(self._link_token_names()))
+        return modules, with_tokens
 
     def fit_transform_parts(self, parts):
         """Fit on chunks from :meth:`vocabulary_free_part` (in record order); return the full matrix."""

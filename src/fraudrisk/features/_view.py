@@ -23,6 +23,9 @@ def _domain_of_host(host):
     return registrable_domain(host[4:] if host.startswith("www.") else host)
 
 
+PAGE_FIELDS = ("links", "prices")
+"""The record fields only a :class:`ShopView` reads (for the families without ``INPUTS``)."""
+
 HOST_PARTS = ("host", "subdomain", "domain", "suffix", "has_www")
 """What :func:`host_parts` gives, in order: families can name these as inputs beside record fields."""
 
